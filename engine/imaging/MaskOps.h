@@ -1,0 +1,28 @@
+#pragma once
+
+#include "engine/core/Image.h"
+#include "engine/core/Rect.h"
+
+namespace limner::engine::imaging {
+
+// Masks are 1-channel 8-bit, canvas-sized: 255 = regenerate, 0 = keep. Any non-zero value
+// counts as "in the mask" for the operations below.
+
+// Bounding box of the non-zero pixels; an empty Rect when there are none.
+Rect maskBounds(const Image& mask);
+
+// Grows the mask by px pixels with a round (Euclidean) structuring element. The result is
+// binary (0/255). px <= 0 returns the mask unchanged.
+Image growMask(const Image& mask, int px);
+
+// Shrinks the mask by px pixels with a round structuring element; the canvas edge does not
+// erode it. The result is binary (0/255). px <= 0 returns the mask unchanged.
+Image shrinkMask(const Image& mask, int px);
+
+// 255 - value for every pixel.
+Image invertMask(const Image& mask);
+
+// True when no pixel is non-zero (also for an empty image).
+bool maskIsEmpty(const Image& mask);
+
+} // namespace limner::engine::imaging
