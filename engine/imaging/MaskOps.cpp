@@ -80,4 +80,20 @@ bool maskIsEmpty(const Image& mask) {
     return std::all_of(mask.bytes.begin(), mask.bytes.end(), [](std::uint8_t v) { return v == 0; });
 }
 
+Image featherMask(const Image& mask, int px) {
+    if (px <= 0 || !isMask(mask))
+        return mask;
+    cv::Mat feathered;
+    const int size = 2 * px + 1;
+    cv::GaussianBlur(matView(mask), feathered, cv::Size(size, size), px / 2.0, px / 2.0,
+                     cv::BORDER_REPLICATE);
+    return imageFromMat(feathered);
+}
+
+int maskArea(const Image& mask) {
+    if (!isMask(mask))
+        return 0;
+    return cv::countNonZero(matView(mask));
+}
+
 } // namespace limner::engine::imaging

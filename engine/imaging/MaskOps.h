@@ -25,4 +25,11 @@ Image invertMask(const Image& mask);
 // True when no pixel is non-zero (also for an empty image).
 bool maskIsEmpty(const Image& mask);
 
+// Softens the mask's edges with a Gaussian whose kernel reaches px pixels in x and y: values
+// change only within px of an edge. px <= 0 returns the mask unchanged.
+Image featherMask(const Image& mask, int px);
+
+// Number of non-zero pixels.
+int maskArea(const Image& mask);
+
 } // namespace limner::engine::imaging
