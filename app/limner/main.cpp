@@ -1,0 +1,29 @@
+#include "app/Document.h"
+#include "app/EngineClient.h"
+#include "ui/MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+int main(int argc, char* argv[]) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Limner"));
+    QApplication::setOrganizationName(QStringLiteral("Limner"));
+    QApplication::setApplicationVersion(QStringLiteral(LIMNER_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Limner, an image editor for inpainting and outpainting"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("image"), QStringLiteral("An image to open."));
+    parser.process(app);
+
+    limner::app::Document document;
+    limner::app::EngineClient engine;
+    limner::ui::MainWindow window(document, engine);
+    window.show();
+    if (!parser.positionalArguments().isEmpty())
+        window.openFile(parser.positionalArguments().first());
+    return app.exec();
+}

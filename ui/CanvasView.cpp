@@ -1,0 +1,364 @@
+#include "ui/CanvasView.h"
+
+#include "app/Document.h"
+#include "ui/CanvasTool.h"
+
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPaintEvent>
+#include <QPainter>
+#include <QWheelEvent>
+#include <algorithm>
+#include <cmath>
+
+namespace limner::ui {
+
+namespace {
+
+constexpr qreal kMinZoom = 1.0 / 64;
+constexpr qreal kMaxZoom = 64.0;
+constexpr qreal kZoomStep = 1.25;
+const QColor kMaskTint(255, 40, 40);
+constexpr int kMaskTintAlpha = 110; // overlay opacity where the mask is 255
+
+QBrush makeCheckerBrush() {
+    QImage tile(16, 16, QImage::Format_RGB32);
+    tile.fill(QColor(204, 204, 204));
+    QPainter p(&tile);
+    p.fillRect(0, 0, 8, 8, QColor(153, 153, 153));
+    p.fillRect(8, 8, 8, 8, QColor(153, 153, 153));
+    return QBrush(tile);
+}
+
+} // namespace
+
+CanvasView::CanvasView(app::Document& document, QWidget* parent)
+    : QWidget(parent)
+    , m_document(document)
+    , m_checkerBrush(makeCheckerBrush()) {
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setMinimumSize(200, 150);
+    connect(&m_document, &app::Document::documentReset, this, &CanvasView::onDocumentReset);
+    connect(&m_document, &app::Document::layersChanged, this, &CanvasView::onLayersChanged);
+    connect(&m_document, &app::Document::layerPixelsChanged, this, &CanvasView::onLayerPixelsChanged);
+    connect(&m_document, &app::Document::maskChanged, this, &CanvasView::onMaskChanged);
+    onDocumentReset();
+}
+
+CanvasView::~CanvasView() = default;
+
+void CanvasView::setTool(CanvasTool* tool) {
+    if (m_tool && m_tool->isActive())
+        m_tool->cancel();
+    updateToolOverlay();
+    m_tool = tool;
+    updateCursor();
+    updateToolOverlay();
+}
+
+QRectF CanvasView::canvasToWidget(const QRectF& canvasRect) const {
+    return QRectF(canvasToWidget(canvasRect.topLeft()), canvasRect.size() * m_zoom);
+}
+
+void CanvasView::setPreview(const QImage& image, const QPoint& canvasOffset) {
+    if (!m_preview.isNull())
+        updateCanvasRect(QRect(m_previewOffset, m_preview.size()));
+    m_preview = image.convertToFormat(QImage::Format_ARGB32_Premultiplied);
+    m_previewOffset = canvasOffset;
+    updateCanvasRect(QRect(m_previewOffset, m_preview.size()));
+}
+
+void CanvasView::clearPreview() {
+    if (m_preview.isNull())
+        return;
+    updateCanvasRect(QRect(m_previewOffset, m_preview.size()));
+    m_preview = QImage();
+}
+
+void CanvasView::setMaskOverlayVisible(bool visible) {
+    if (m_maskOverlayVisible == visible)
+        return;
+    m_maskOverlayVisible = visible;
+    update();
+}
+
+void CanvasView::onDocumentReset() {
+    if (m_tool && m_tool->isActive())
+        m_tool->cancel();
+    m_preview = QImage();
+    recomposite(m_document.canvasRect());
+    refreshMaskOverlay(m_document.canvasRect());
+    m_fitPending = true;
+    if (isVisible())
+        zoomToFit();
+    update();
+}
+
+void CanvasView::onLayersChanged() {
+    // Structure changes (order, visibility, opacity, canvas size) can touch every pixel.
+    recomposite(m_document.canvasRect());
+    if (m_maskOverlay.size() != m_document.canvasSize())
+        refreshMaskOverlay(m_document.canvasRect());
+    update();
+}
+
+void CanvasView::onLayerPixelsChanged(int, const QRect& canvasRect) {
+    recomposite(canvasRect);
+    updateCanvasRect(canvasRect);
+}
+
+void CanvasView::onMaskChanged(const QRect& canvasRect) {
+    refreshMaskOverlay(canvasRect);
+    updateCanvasRect(canvasRect);
+}
+
+void CanvasView::recomposite(const QRect& canvasRect) {
+    const QSize size = m_document.canvasSize();
+    if (m_composite.size() != size) {
+        m_composite = m_document.flatten();
+        return;
+    }
+    const QRect r = canvasRect.intersected(m_document.canvasRect());
+    if (r.isEmpty())
+        return;
+    const QImage part = m_document.flatten(r);
+    QPainter p(&m_composite);
+    p.setCompositionMode(QPainter::CompositionMode_Source);
+    p.drawImage(r.topLeft(), part.size() == r.size() ? part : part.copy(r));
+}
+
+void CanvasView::refreshMaskOverlay(const QRect& canvasRect) {
+    const QImage& mask = m_document.mask();
+    if (m_maskOverlay.size() != mask.size()) {
+        m_maskOverlay = QImage(mask.size(), QImage::Format_ARGB32_Premultiplied);
+        m_maskOverlay.fill(Qt::transparent);
+        if (mask.isNull())
+            return;
+        return refreshMaskOverlay(mask.rect());
+    }
+    const QRect r = canvasRect.intersected(mask.rect());
+    for (int y = r.top(); y <= r.bottom(); ++y) {
+        const uchar* m = mask.constScanLine(y);
+        auto* out = reinterpret_cast<QRgb*>(m_maskOverlay.scanLine(y));
+        for (int x = r.left(); x <= r.right(); ++x) {
+            const int a = m[x] * kMaskTintAlpha / 255;
+            out[x] = qRgba(kMaskTint.red() * a / 255, kMaskTint.green() * a / 255,
+                           kMaskTint.blue() * a / 255, a);
+        }
+    }
+}
+
+void CanvasView::updateCanvasRect(const QRect& canvasRect) {
+    if (!canvasRect.isEmpty())
+        update(canvasToWidget(QRectF(canvasRect)).toAlignedRect().adjusted(-2, -2, 2, 2));
+}
+
+void CanvasView::updateToolOverlay() {
+    QRectF now;
+    if (m_tool && (m_hovering || m_tool->isActive()))
+        now = m_tool->overlayRect(*this, m_hoverCanvasPos);
+    const QRectF dirty = m_lastOverlayRect.united(now);
+    if (!dirty.isEmpty())
+        update(dirty.toAlignedRect().adjusted(-2, -2, 2, 2));
+    m_lastOverlayRect = now;
+}
+
+void CanvasView::zoomIn() {
+    setZoom(m_zoom * kZoomStep, QPointF(width() / 2.0, height() / 2.0));
+}
+
+void CanvasView::zoomOut() {
+    setZoom(m_zoom / kZoomStep, QPointF(width() / 2.0, height() / 2.0));
+}
+
+void CanvasView::zoomToFit() {
+    const QSize canvas = m_document.canvasSize();
+    m_fitPending = false;
+    if (canvas.isEmpty() || width() < 10 || height() < 10)
+        return;
+    const qreal margin = 24;
+    const qreal z =
+        std::min((width() - 2 * margin) / canvas.width(), (height() - 2 * margin) / canvas.height());
+    m_zoom = std::clamp(z, kMinZoom, kMaxZoom);
+    m_origin =
+        QPointF((width() - canvas.width() * m_zoom) / 2.0, (height() - canvas.height() * m_zoom) / 2.0);
+    update();
+    emit zoomChanged(m_zoom);
+}
+
+void CanvasView::zoomToActualSize() {
+    setZoom(1.0, QPointF(width() / 2.0, height() / 2.0));
+}
+
+void CanvasView::setZoom(qreal zoom, const QPointF& widgetAnchor) {
+    zoom = std::clamp(zoom, kMinZoom, kMaxZoom);
+    if (qFuzzyCompare(zoom, m_zoom))
+        return;
+    // Keep the canvas point under the anchor where it is.
+    const QPointF anchorCanvas = widgetToCanvas(widgetAnchor);
+    m_zoom = zoom;
+    m_origin = widgetAnchor - anchorCanvas * m_zoom;
+    m_fitPending = false;
+    update();
+    emit zoomChanged(m_zoom);
+}
+
+void CanvasView::drawCanvasImage(QPainter& painter, const QImage& image, const QPoint& canvasOffset,
+                                 const QRect& widgetClip) const {
+    if (image.isNull())
+        return;
+    // Draw only the part of the image that lands inside the clip: the cost follows the
+    // exposed area, not the image size, which keeps a 4096² canvas smooth.
+    const QRectF clipCanvas(widgetToCanvas(widgetClip.topLeft()),
+                            widgetToCanvas(widgetClip.bottomRight() + QPoint(1, 1)));
+    QRectF source = clipCanvas.translated(-canvasOffset).intersected(QRectF(image.rect()));
+    if (source.isEmpty())
+        return;
+    source = QRectF(QPointF(std::floor(source.left()), std::floor(source.top())),
+                    QPointF(std::ceil(source.right()), std::ceil(source.bottom())))
+                 .intersected(QRectF(image.rect()));
+    const QRectF target = canvasToWidget(source.translated(canvasOffset));
+    painter.drawImage(target, image, source);
+}
+
+void CanvasView::paintEvent(QPaintEvent* event) {
+    QPainter painter(this);
+    const QRect clip = event->rect();
+    painter.fillRect(clip, QColor(58, 58, 60));
+    if (m_fitPending)
+        zoomToFit();
+
+    const QRectF canvasWidget = canvasToWidget(QRectF(m_document.canvasRect()));
+    const QRect visible = canvasWidget.toAlignedRect().intersected(clip);
+    if (!visible.isEmpty()) {
+        painter.save();
+        painter.setClipRect(canvasWidget);
+        painter.setBrushOrigin(canvasWidget.topLeft());
+        painter.fillRect(visible, m_checkerBrush);
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 1.0);
+        drawCanvasImage(painter, m_composite, QPoint(0, 0), visible);
+        if (!m_preview.isNull())
+            drawCanvasImage(painter, m_preview, m_previewOffset, visible);
+        else if (m_maskOverlayVisible)
+            drawCanvasImage(painter, m_maskOverlay, QPoint(0, 0), visible);
+        painter.restore();
+        painter.setPen(QColor(20, 20, 20));
+        painter.drawRect(canvasWidget.adjusted(-0.5, -0.5, 0.5, 0.5));
+    }
+    if (m_tool && (m_hovering || m_tool->isActive()) && !m_panning)
+        m_tool->paintOverlay(painter, *this, m_hoverCanvasPos);
+}
+
+void CanvasView::resizeEvent(QResizeEvent*) {
+    if (m_fitPending)
+        zoomToFit();
+}
+
+bool CanvasView::isPanGesture(const QMouseEvent* event) const {
+    return event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && m_spaceHeld);
+}
+
+void CanvasView::mousePressEvent(QMouseEvent* event) {
+    setFocus(Qt::MouseFocusReason);
+    if (isPanGesture(event)) {
+        m_panning = true;
+        m_panStart = event->position();
+        m_originAtPanStart = m_origin;
+        updateCursor();
+        return;
+    }
+    if (event->button() == Qt::LeftButton && m_tool) {
+        m_hoverCanvasPos = widgetToCanvas(event->position());
+        m_tool->press(m_hoverCanvasPos, event->modifiers());
+        updateToolOverlay();
+    }
+}
+
+void CanvasView::mouseMoveEvent(QMouseEvent* event) {
+    if (m_panning) {
+        m_origin = m_originAtPanStart + (event->position() - m_panStart);
+        update();
+        return;
+    }
+    m_hovering = true;
+    m_hoverCanvasPos = widgetToCanvas(event->position());
+    if (m_tool && m_tool->isActive())
+        m_tool->move(m_hoverCanvasPos, event->modifiers());
+    updateToolOverlay();
+    emit cursorMoved(m_hoverCanvasPos.toPoint());
+}
+
+void CanvasView::mouseReleaseEvent(QMouseEvent* event) {
+    if (m_panning && (event->button() == Qt::MiddleButton || event->button() == Qt::LeftButton)) {
+        m_panning = false;
+        updateCursor();
+        return;
+    }
+    if (event->button() == Qt::LeftButton && m_tool && m_tool->isActive()) {
+        m_hoverCanvasPos = widgetToCanvas(event->position());
+        m_tool->release(m_hoverCanvasPos, event->modifiers());
+        updateToolOverlay();
+    }
+}
+
+void CanvasView::wheelEvent(QWheelEvent* event) {
+    const int delta = event->angleDelta().y();
+    if (delta == 0)
+        return;
+    if (event->modifiers() & Qt::ShiftModifier) { // Shift+wheel pans sideways, as in Krita
+        m_origin.rx() += delta / 2.0;
+        update();
+        return;
+    }
+    setZoom(m_zoom * std::pow(kZoomStep, delta / 120.0), event->position());
+    m_hoverCanvasPos = widgetToCanvas(event->position());
+    event->accept();
+}
+
+void CanvasView::keyPressEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceHeld = true;
+        updateCursor();
+        return;
+    }
+    if (event->key() == Qt::Key_Escape && m_tool && m_tool->isActive()) {
+        m_tool->cancel();
+        updateToolOverlay();
+        return;
+    }
+    QWidget::keyPressEvent(event);
+}
+
+void CanvasView::keyReleaseEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceHeld = false;
+        updateCursor();
+        return;
+    }
+    QWidget::keyReleaseEvent(event);
+}
+
+void CanvasView::leaveEvent(QEvent*) {
+    m_hovering = false;
+    updateToolOverlay();
+}
+
+void CanvasView::focusOutEvent(QFocusEvent*) {
+    m_spaceHeld = false;
+    updateCursor();
+}
+
+void CanvasView::updateCursor() {
+    if (m_panning)
+        setCursor(Qt::ClosedHandCursor);
+    else if (m_spaceHeld)
+        setCursor(Qt::OpenHandCursor);
+    else if (m_tool)
+        setCursor(m_tool->cursor());
+    else
+        setCursor(Qt::ArrowCursor);
+}
+
+} // namespace limner::ui

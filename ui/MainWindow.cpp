@@ -1,0 +1,193 @@
+#include "ui/MainWindow.h"
+
+#include "app/Document.h"
+#include "ui/CandidatesPanel.h"
+#include "ui/CanvasView.h"
+#include "ui/FileController.h"
+#include "ui/GeneratePanel.h"
+#include "ui/GenerationController.h"
+#include "ui/LayersPanel.h"
+#include "ui/ToolBox.h"
+
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QStatusBar>
+#include <QUndoStack>
+#include <QUndoView>
+#include <cmath>
+
+namespace limner::ui {
+
+MainWindow::MainWindow(app::Document& document, app::EngineClient& client, QWidget* parent)
+    : QMainWindow(parent)
+    , m_document(document)
+    , m_canvas(new CanvasView(document, this))
+    , m_client(client) {
+    setObjectName(QStringLiteral("mainWindow"));
+    setAcceptDrops(true);
+    setCentralWidget(m_canvas);
+    m_tools = new ToolBox(document, *m_canvas, this);
+    m_files = new FileController(document, this);
+    addToolBar(Qt::LeftToolBarArea, m_tools->toolsBar());
+    addToolBar(Qt::TopToolBarArea, m_tools->optionsBar());
+    createDocks();
+    createMenus();
+
+    m_zoomLabel = new QLabel(this);
+    m_positionLabel = new QLabel(this);
+    m_sizeLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_positionLabel);
+    statusBar()->addPermanentWidget(m_sizeLabel);
+    statusBar()->addPermanentWidget(m_zoomLabel);
+    connect(m_canvas, &CanvasView::zoomChanged, this,
+            [this](qreal zoom) { m_zoomLabel->setText(tr("%1 %").arg(std::lround(zoom * 100))); });
+    connect(m_canvas, &CanvasView::cursorMoved, this,
+            [this](const QPoint& p) { m_positionLabel->setText(tr("%1, %2").arg(p.x()).arg(p.y())); });
+    connect(&m_document, &app::Document::documentReset, this, &MainWindow::updateTitle);
+    connect(&m_document, &app::Document::layersChanged, this, &MainWindow::updateTitle);
+    connect(m_document.undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+    connect(m_files, &FileController::statusMessage, this,
+            [this](const QString& t) { statusBar()->showMessage(t, 5000); });
+    connect(m_generation, &GenerationController::statusMessage, this,
+            [this](const QString& t) { statusBar()->showMessage(t, 5000); });
+    updateTitle();
+    m_zoomLabel->setText(tr("%1 %").arg(std::lround(m_canvas->zoom() * 100)));
+    resize(1400, 1000);
+}
+
+MainWindow::~MainWindow() = default;
+
+bool MainWindow::openFile(const QString& path) {
+    return m_files->open(path);
+}
+
+void MainWindow::createDocks() {
+    m_generatePanel = new GeneratePanel(this);
+    m_candidatesPanel = new CandidatesPanel(this);
+    m_layersPanel = new LayersPanel(m_document, this);
+    auto* history = new QUndoView(m_document.undoStack(), this);
+    history->setObjectName(QStringLiteral("historyView"));
+    history->setEmptyLabel(tr("Opened"));
+    m_generation = new GenerationController(m_document, m_client, *m_generatePanel, *m_candidatesPanel,
+                                            *m_canvas, this);
+
+    auto dock = [this](QWidget* widget, const QString& title, const QString& name) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(widget);
+        d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                       QDockWidget::DockWidgetClosable);
+        addDockWidget(Qt::RightDockWidgetArea, d);
+        return d;
+    };
+    dock(m_generatePanel, tr("Generate"), QStringLiteral("generateDock"));
+    dock(m_candidatesPanel, tr("Candidates"), QStringLiteral("candidatesDock"));
+    dock(m_layersPanel, tr("Layers"), QStringLiteral("layersDock"));
+    dock(history, tr("History"), QStringLiteral("historyDock"));
+}
+
+void MainWindow::createMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open…"), QKeySequence::Open, m_files, &FileController::openWithDialog);
+    file->addAction(tr("&Export…"), QKeySequence(tr("Ctrl+Shift+E")), m_files,
+                    &FileController::exportWithDialog);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_document.undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_document.undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
+    edit->addAction(undo);
+    edit->addAction(redo);
+
+    QMenu* mask = menuBar()->addMenu(tr("&Mask"));
+    mask->addActions(m_tools->toolActions());
+    mask->addSeparator();
+    mask->addAction(tr("&Invert"), QKeySequence(tr("Ctrl+I")), this,
+                    [this] { m_document.invertMask(); });
+    mask->addAction(tr("&Clear"), QKeySequence(tr("Ctrl+Shift+A")), this,
+                    [this] { m_document.clearMask(); });
+    mask->addAction(tr("&Grow…"), this, [this] { askAndResizeMask(true); });
+    mask->addAction(tr("&Shrink…"), this, [this] { askAndResizeMask(false); });
+    QAction* overlay = mask->addAction(tr("Show &Overlay"));
+    overlay->setCheckable(true);
+    overlay->setChecked(true);
+    overlay->setShortcut(QKeySequence(tr("Ctrl+H")));
+    connect(overlay, &QAction::toggled, m_canvas, &CanvasView::setMaskOverlayVisible);
+
+    QMenu* layer = menuBar()->addMenu(tr("&Layer"));
+    layer->addAction(tr("&Duplicate"), QKeySequence(tr("Ctrl+J")), m_layersPanel,
+                     &LayersPanel::duplicateActive);
+    layer->addAction(tr("&Delete"), m_layersPanel, &LayersPanel::deleteActive);
+    layer->addAction(tr("&Merge Down"), QKeySequence(tr("Ctrl+E")), m_layersPanel,
+                     &LayersPanel::mergeActiveDown);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("Zoom &In"), QKeySequence(tr("Ctrl+=")), m_canvas, &CanvasView::zoomIn)
+        ->setShortcuts({QKeySequence(tr("Ctrl+=")), QKeySequence(tr("Ctrl++")), QKeySequence::ZoomIn});
+    view->addAction(tr("Zoom &Out"), QKeySequence(tr("Ctrl+-")), m_canvas, &CanvasView::zoomOut);
+    view->addAction(tr("&Fit to Window"), QKeySequence(tr("Ctrl+0")), m_canvas, &CanvasView::zoomToFit);
+    view->addAction(tr("&Actual Size (100 %)"), QKeySequence(tr("Ctrl+1")), m_canvas,
+                    &CanvasView::zoomToActualSize);
+
+    QMenu* generate = menuBar()->addMenu(tr("&Generate"));
+    generate->addAction(tr("&Generate"), QKeySequence(tr("Ctrl+Return")), m_generation,
+                        &GenerationController::generate);
+    generate->addAction(tr("&Cancel"), QKeySequence(tr("Ctrl+.")), m_generation,
+                        &GenerationController::cancel);
+}
+
+void MainWindow::askAndResizeMask(bool grow) {
+    bool ok = false;
+    const int px = QInputDialog::getInt(this, grow ? tr("Grow Mask") : tr("Shrink Mask"),
+                                        tr("By (pixels):"), 8, 1, 1000, 1, &ok);
+    if (!ok)
+        return;
+    if (grow)
+        m_document.growMask(px);
+    else
+        m_document.shrinkMask(px);
+}
+
+void MainWindow::updateTitle() {
+    const QString name =
+        m_document.filePath().isEmpty() ? tr("Untitled") : QFileInfo(m_document.filePath()).fileName();
+    setWindowTitle(
+        tr("%1%2 — Limner").arg(name, m_document.undoStack()->isClean() ? QString() : tr(" *")));
+    const QSize s = m_document.canvasSize();
+    if (m_sizeLabel)
+        m_sizeLabel->setText(s.isEmpty() ? QString() : tr("%1×%2").arg(s.width()).arg(s.height()));
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.first().isLocalFile())
+        return;
+    if (m_files->confirmDiscardChanges())
+        m_files->open(urls.first().toLocalFile());
+    event->acceptProposedAction();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    m_generation->cancel();
+    if (m_files->confirmDiscardChanges())
+        event->accept();
+    else
+        event->ignore();
+}
+
+} // namespace limner::ui

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QLabel;
+
+namespace limner::app {
+class Document;
+class EngineClient;
+} // namespace limner::app
+
+namespace limner::ui {
+
+class CandidatesPanel;
+class CanvasView;
+class FileController;
+class GeneratePanel;
+class GenerationController;
+class LayersPanel;
+class ToolBox;
+
+// The editor window. It only builds and wires: the canvas in the middle, the generate,
+// candidates, layers and history panels docked at the side, menus and the status bar.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    MainWindow(app::Document& document, app::EngineClient& client, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    bool openFile(const QString& path);
+
+    CanvasView* canvas() const { return m_canvas; }
+    ToolBox* tools() const { return m_tools; }
+    GeneratePanel* generatePanel() const { return m_generatePanel; }
+    CandidatesPanel* candidatesPanel() const { return m_candidatesPanel; }
+    LayersPanel* layersPanel() const { return m_layersPanel; }
+    GenerationController* generation() const { return m_generation; }
+    FileController* files() const { return m_files; }
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createDocks();
+    void createMenus();
+    void askAndResizeMask(bool grow);
+    void updateTitle();
+
+    app::Document& m_document;
+    CanvasView* m_canvas;
+    ToolBox* m_tools = nullptr;
+    FileController* m_files = nullptr;
+    GeneratePanel* m_generatePanel = nullptr;
+    CandidatesPanel* m_candidatesPanel = nullptr;
+    LayersPanel* m_layersPanel = nullptr;
+    GenerationController* m_generation = nullptr;
+    app::EngineClient& m_client;
+    QLabel* m_zoomLabel = nullptr;
+    QLabel* m_positionLabel = nullptr;
+    QLabel* m_sizeLabel = nullptr;
+};
+
+} // namespace limner::ui

@@ -1,0 +1,145 @@
+#include "ui/ToolBox.h"
+
+#include "ui/CanvasView.h"
+#include "ui/MaskBrushTool.h"
+#include "ui/ShapeSelectTool.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QCheckBox>
+#include <QLabel>
+#include <QSlider>
+#include <QSpinBox>
+#include <QToolBar>
+#include <cmath>
+
+namespace limner::ui {
+
+ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionParent)
+    : QObject(actionParent)
+    , m_canvas(canvas)
+    , m_brush(std::make_unique<MaskBrushTool>(document, MaskBrushTool::Mode::Paint))
+    , m_eraser(std::make_unique<MaskBrushTool>(document, MaskBrushTool::Mode::Erase))
+    , m_rectangle(std::make_unique<ShapeSelectTool>(document, ShapeSelectTool::Shape::Rectangle))
+    , m_lasso(std::make_unique<ShapeSelectTool>(document, ShapeSelectTool::Shape::Lasso))
+    , m_actionParent(actionParent)
+    , m_group(new QActionGroup(this)) {
+    m_brushAction = makeToolAction(tr("Mask &Brush"), QStringLiteral("B"), QStringLiteral("toolBrush"));
+    m_eraserAction =
+        makeToolAction(tr("Mask &Eraser"), QStringLiteral("E"), QStringLiteral("toolEraser"));
+    m_rectangleAction = makeToolAction(tr("&Rectangle Selection"), QStringLiteral("M"),
+                                       QStringLiteral("toolRectangle"));
+    m_lassoAction =
+        makeToolAction(tr("&Lasso Selection"), QStringLiteral("L"), QStringLiteral("toolLasso"));
+    m_brushAction->setToolTip(tr("Paint the area to regenerate (B)"));
+    m_eraserAction->setToolTip(tr("Remove from the mask (E)"));
+    m_rectangleAction->setToolTip(tr("Add a rectangle to the mask; Alt subtracts (M)"));
+    m_lassoAction->setToolTip(tr("Add a freehand shape to the mask; Alt subtracts (L)"));
+
+    m_toolsBar = new QToolBar(tr("Tools"), actionParent);
+    m_toolsBar->setObjectName(QStringLiteral("toolsBar"));
+    m_toolsBar->addActions(toolActions());
+
+    m_optionsBar = new QToolBar(tr("Tool Options"), actionParent);
+    m_optionsBar->setObjectName(QStringLiteral("toolOptionsBar"));
+    m_size = new QSpinBox(m_optionsBar);
+    m_size->setObjectName(QStringLiteral("brushSize"));
+    m_size->setRange(1, 2000);
+    m_size->setSuffix(tr(" px"));
+    m_size->setValue(m_brush->diameter());
+    m_hardness = new QSlider(Qt::Horizontal, m_optionsBar);
+    m_hardness->setObjectName(QStringLiteral("brushHardness"));
+    m_hardness->setRange(0, 100);
+    m_hardness->setValue(int(std::lround(m_brush->hardness() * 100)));
+    m_hardness->setFixedWidth(120);
+    m_subtract = new QCheckBox(tr("Subtract"), m_optionsBar);
+    m_subtract->setObjectName(QStringLiteral("selectionSubtract"));
+    auto* sizeLabel = new QLabel(tr(" Size "), m_optionsBar);
+    auto* hardnessLabel = new QLabel(tr("  Hardness "), m_optionsBar);
+    m_optionsBar->addWidget(sizeLabel);
+    m_sizeAction = m_optionsBar->addWidget(m_size);
+    m_optionsBar->addWidget(hardnessLabel);
+    m_hardnessAction = m_optionsBar->addWidget(m_hardness);
+    m_subtractAction = m_optionsBar->addWidget(m_subtract);
+
+    connect(m_size, qOverload<int>(&QSpinBox::valueChanged), this, [this](int px) {
+        m_brush->setDiameter(px);
+        m_eraser->setDiameter(px);
+        m_canvas.update();
+    });
+    connect(m_hardness, &QSlider::valueChanged, this, [this](int value) {
+        m_brush->setHardness(value / 100.0);
+        m_eraser->setHardness(value / 100.0);
+        m_canvas.update();
+    });
+    connect(m_subtract, &QCheckBox::toggled, this, [this](bool on) {
+        m_rectangle->setSubtract(on);
+        m_lasso->setSubtract(on);
+    });
+
+    // [ and ] scale the brush by a constant ratio, so small and large brushes feel the same.
+    auto* smaller = new QAction(tr("Smaller Brush"), actionParent);
+    smaller->setShortcut(QKeySequence(QStringLiteral("[")));
+    connect(smaller, &QAction::triggered, this, [this] {
+        setBrushDiameter(std::min(brushDiameter() - 1, int(std::lround(brushDiameter() / 1.2))));
+    });
+    auto* larger = new QAction(tr("Larger Brush"), actionParent);
+    larger->setShortcut(QKeySequence(QStringLiteral("]")));
+    connect(larger, &QAction::triggered, this, [this] {
+        setBrushDiameter(std::max(brushDiameter() + 1, int(std::lround(brushDiameter() * 1.2))));
+    });
+    actionParent->addAction(smaller);
+    actionParent->addAction(larger);
+
+    m_brushAction->setChecked(true);
+    activate(m_brushAction);
+}
+
+ToolBox::~ToolBox() {
+    m_canvas.setTool(nullptr);
+}
+
+QList<QAction*> ToolBox::toolActions() const {
+    return {m_brushAction, m_eraserAction, m_rectangleAction, m_lassoAction};
+}
+
+void ToolBox::setBrushDiameter(int px) {
+    m_size->setValue(px);
+}
+
+int ToolBox::brushDiameter() const {
+    return m_size->value();
+}
+
+QAction* ToolBox::makeToolAction(const QString& text, const QString& shortcut,
+                                 const QString& objectName) {
+    auto* action = new QAction(text, m_actionParent);
+    action->setObjectName(objectName);
+    action->setShortcut(QKeySequence(shortcut));
+    action->setCheckable(true);
+    m_group->addAction(action);
+    m_actionParent->addAction(action);
+    connect(action, &QAction::triggered, this, [this, action] { activate(action); });
+    return action;
+}
+
+void ToolBox::activate(QAction* action) {
+    if (action == m_brushAction)
+        m_canvas.setTool(m_brush.get());
+    else if (action == m_eraserAction)
+        m_canvas.setTool(m_eraser.get());
+    else if (action == m_rectangleAction)
+        m_canvas.setTool(m_rectangle.get());
+    else if (action == m_lassoAction)
+        m_canvas.setTool(m_lasso.get());
+    syncOptions();
+}
+
+void ToolBox::syncOptions() {
+    const bool brushLike = m_brushAction->isChecked() || m_eraserAction->isChecked();
+    m_sizeAction->setVisible(brushLike);
+    m_hardnessAction->setVisible(brushLike);
+    m_subtractAction->setVisible(!brushLike);
+}
+
+} // namespace limner::ui

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <QObject>
+#include <memory>
+
+class QAction;
+class QActionGroup;
+class QCheckBox;
+class QSlider;
+class QSpinBox;
+class QToolBar;
+class QWidget;
+
+namespace limner::app {
+class Document;
+}
+
+namespace limner::ui {
+
+class CanvasView;
+class MaskBrushTool;
+class ShapeSelectTool;
+
+// The mask tools, their actions (B, E, M, L; [ and ] for the brush size) and the tool
+// options bar (size, hardness, add/subtract). Selecting an action hands its tool to the canvas.
+class ToolBox : public QObject {
+    Q_OBJECT
+public:
+    ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionParent);
+    ~ToolBox() override;
+
+    QToolBar* toolsBar() const { return m_toolsBar; }
+    QToolBar* optionsBar() const { return m_optionsBar; }
+    QAction* brushAction() const { return m_brushAction; }
+    QAction* eraserAction() const { return m_eraserAction; }
+    QAction* rectangleAction() const { return m_rectangleAction; }
+    QAction* lassoAction() const { return m_lassoAction; }
+    QList<QAction*> toolActions() const;
+
+    MaskBrushTool& brush() const { return *m_brush; }
+    MaskBrushTool& eraser() const { return *m_eraser; }
+
+    void setBrushDiameter(int px);
+    int brushDiameter() const;
+
+private:
+    QAction* makeToolAction(const QString& text, const QString& shortcut, const QString& objectName);
+    void activate(QAction* action);
+    void syncOptions();
+
+    CanvasView& m_canvas;
+    std::unique_ptr<MaskBrushTool> m_brush;
+    std::unique_ptr<MaskBrushTool> m_eraser;
+    std::unique_ptr<ShapeSelectTool> m_rectangle;
+    std::unique_ptr<ShapeSelectTool> m_lasso;
+    QWidget* m_actionParent;
+    QActionGroup* m_group;
+    QAction* m_brushAction;
+    QAction* m_eraserAction;
+    QAction* m_rectangleAction;
+    QAction* m_lassoAction;
+    QToolBar* m_toolsBar;
+    QToolBar* m_optionsBar;
+    QSpinBox* m_size;
+    QSlider* m_hardness;
+    QCheckBox* m_subtract;
+    QAction* m_sizeAction;
+    QAction* m_hardnessAction;
+    QAction* m_subtractAction;
+};
+
+} // namespace limner::ui
