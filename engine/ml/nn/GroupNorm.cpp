@@ -1,0 +1,27 @@
+#include "engine/ml/nn/GroupNorm.h"
+
+#include "engine/ml/nn/ModelFormatError.h"
+#include "engine/ml/nn/WeightSource.h"
+
+namespace limner::engine::ml {
+
+GroupNorm GroupNorm::load(const WeightSource& weights, const std::string& name, std::int64_t groups,
+                          std::int64_t channels, double eps) {
+    if (groups <= 0 || channels % groups != 0)
+        throw ModelFormatError("group norm '" + weights.fullName(name) +
+                               "': " + std::to_string(channels) + " channels cannot be split into " +
+                               std::to_string(groups) + " groups");
+    GroupNorm n;
+    const WeightSource w = weights.sub(name);
+    n.m_weight = w.get("weight", {channels});
+    n.m_bias = w.get("bias", {channels});
+    n.m_groups = groups;
+    n.m_eps = eps;
+    return n;
+}
+
+at::Tensor GroupNorm::forward(const at::Tensor& x) const {
+    return at::group_norm(x, m_groups, m_weight, m_bias, m_eps);
+}
+
+} // namespace limner::engine::ml
