@@ -7,7 +7,6 @@
 #include <QSize>
 #include <QString>
 #include <QUndoStack>
-
 #include <vector>
 
 namespace limner::app {
@@ -58,7 +57,7 @@ public:
     int addLayer(const Layer& layer, int index, const QString& undoText); // layer.id is assigned
     bool removeLayer(int id);
     int duplicateLayer(int id);
-    bool mergeDown(int id);                      // into the visible layer below; result keeps the lower id
+    bool mergeDown(int id); // into the visible layer below; result keeps the lower id
     bool moveLayer(int id, int newIndex);
     bool renameLayer(int id, const QString& name);
     bool setLayerVisible(int id, bool visible);
@@ -69,7 +68,7 @@ public:
     // with paintMaskLive() (emits maskChanged, no undo step), endMaskStroke() pushes one command
     // holding only the changed rectangle. cancelMaskStroke() restores the snapshot.
     void beginMaskStroke();
-    QImage& maskForLiveStroke();                  // paint into this between begin and end
+    QImage& maskForLiveStroke(); // paint into this between begin and end
     void notifyMaskPainted(const QRect& canvasRect);
     void endMaskStroke(const QString& undoText);
     void cancelMaskStroke();
@@ -82,7 +81,7 @@ public:
 
 signals:
     void documentReset();
-    void layersChanged();                                 // added, removed, moved, renamed, flags
+    void layersChanged(); // added, removed, moved, renamed, flags
     void layerPixelsChanged(int layerId, const QRect& canvasRect);
     void maskChanged(const QRect& canvasRect);
     void activeLayerChanged(int layerId);

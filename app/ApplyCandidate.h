@@ -1,0 +1,23 @@
+#pragma once
+
+#include "engine/service/InpaintRequest.h"
+
+#include <QString>
+
+namespace limner::app {
+
+class Document;
+
+// Adds one candidate of a finished job to the document as a new layer, one undo step: named
+// after the prompt (or the backend's label when there is none), alpha = the blend mask, placed
+// at the result's region, directly above the layer the request targeted (on top if that layer
+// is gone), and selected.
+//
+// Returns the new layer's id, or -1 with *errorMessage set when the candidate index is out of
+// range or the result no longer fits the canvas (it was resized since the request); the
+// document is then unchanged. Whether a result is stale (result.documentRevision) is the
+// caller's decision: an older mask or selection does not make the pixels wrong.
+int applyCandidateAsLayer(Document& document, const engine::InpaintResult& result, int candidateIndex,
+                          QString* errorMessage = nullptr);
+
+} // namespace limner::app

@@ -1,0 +1,55 @@
+#include "app/Settings.h"
+
+#include "app/ImageIO.h"
+
+#include <QSettings>
+
+namespace limner::app {
+
+namespace {
+
+constexpr qint64 kMinDecodeLimitBytes = qint64(16) << 20;
+constexpr qint64 kMaxDecodeLimitBytes = qint64(16) << 30;
+constexpr int kMaxCandidates = 8;
+
+const QString kDecodeLimitKey = QStringLiteral("import/decodeLimitBytes");
+const QString kExportQualityKey = QStringLiteral("export/quality");
+const QString kBackendKey = QStringLiteral("inpaint/backend");
+const QString kCandidatesKey = QStringLiteral("inpaint/candidates");
+
+} // namespace
+
+Settings::Settings()
+    : decodeLimitBytes(ImageIO::kDefaultDecodeLimitBytes)
+    , exportQuality(ImageIO::kDefaultQuality)
+    , backend(QStringLiteral("telea"))
+    , candidates(1) {}
+
+Settings Settings::load() {
+    const QSettings store;
+    Settings s;
+    bool ok = false;
+    const qint64 limit = store.value(kDecodeLimitKey).toLongLong(&ok);
+    if (ok && limit >= kMinDecodeLimitBytes && limit <= kMaxDecodeLimitBytes)
+        s.decodeLimitBytes = limit;
+    const int quality = store.value(kExportQualityKey).toInt(&ok);
+    if (ok && quality >= 0 && quality <= 100)
+        s.exportQuality = quality;
+    const QString backend = store.value(kBackendKey).toString();
+    if (!backend.isEmpty())
+        s.backend = backend;
+    const int candidates = store.value(kCandidatesKey).toInt(&ok);
+    if (ok && candidates >= 1 && candidates <= kMaxCandidates)
+        s.candidates = candidates;
+    return s;
+}
+
+void Settings::save() const {
+    QSettings store;
+    store.setValue(kDecodeLimitKey, decodeLimitBytes);
+    store.setValue(kExportQualityKey, exportQuality);
+    store.setValue(kBackendKey, backend);
+    store.setValue(kCandidatesKey, candidates);
+}
+
+} // namespace limner::app

@@ -1,0 +1,86 @@
+#include "app/cli/InpaintCommand.h"
+
+#include "app/ApplyCandidate.h"
+#include "app/Document.h"
+#include "app/EngineClient.h"
+#include "app/ImageConvert.h"
+#include "app/ImageIO.h"
+
+#include <QEventLoop>
+#include <optional>
+
+namespace limner::cli {
+
+namespace {
+
+QString sizeText(const QSize& size) {
+    return QStringLiteral("%1×%2").arg(size.width()).arg(size.height());
+}
+
+} // namespace
+
+QString InpaintCommand::run() const {
+    using app::EngineClient;
+    using app::ImageIO;
+
+    const QStringList backends = EngineClient::backendNames();
+    if (!backends.contains(backend)) {
+        return QStringLiteral("unknown backend '%1'; known backends: %2")
+            .arg(backend, backends.join(QStringLiteral(", ")));
+    }
+    if (const QString problem = ImageIO::checkWritable(outputPath); !problem.isEmpty())
+        return problem;
+
+    QString error;
+    const QImage image = ImageIO::load(imagePath, &error);
+    if (image.isNull())
+        return error;
+    const QImage mask = app::ImageConvert::toMaskImage(ImageIO::load(maskPath, &error));
+    if (mask.isNull())
+        return error;
+    if (mask.size() != image.size()) {
+        return QStringLiteral(
+                   "mask is %1 but the image is %2; make the mask the same size as the image")
+            .arg(sizeText(mask.size()), sizeText(image.size()));
+    }
+
+    app::Document document;
+    document.reset(image);
+    document.setMaskRegion(mask, QStringLiteral("Mask"));
+    if (document.maskIsEmpty()) {
+        return QStringLiteral("the mask %1 is empty (all black); paint white where the picture should "
+                              "be regenerated")
+            .arg(maskPath);
+    }
+
+    engine::InpaintRequest request = EngineClient::makeRequest(document, prompt, backend, seed, 1);
+    request.composite.blendFeather = feather;
+    if (const QString problem = EngineClient::validate(request); !problem.isEmpty())
+        return problem;
+
+    EngineClient client;
+    QEventLoop loop;
+    std::optional<engine::InpaintResult> result;
+    QString failure;
+    QObject::connect(&client, &EngineClient::finished, &loop,
+                     [&](quint64, const engine::InpaintResult& r) {
+                         result = r;
+                         loop.quit();
+                     });
+    QObject::connect(&client, &EngineClient::failed, &loop, [&](quint64, const QString& message) {
+        failure = message;
+        loop.quit();
+    });
+    client.submit(request);
+    loop.exec();
+    if (!result)
+        return QStringLiteral("inpainting failed: %1").arg(failure);
+
+    if (app::applyCandidateAsLayer(document, *result, 0, &error) < 0)
+        return error;
+    if (!ImageIO::save(document.flatten(), outputPath, &error, quality))
+        return error;
+    return {};
+}
+
+} // namespace limner::cli
