@@ -2,10 +2,10 @@
 
 #include "engine/imaging/OpenCvBridge.h"
 
+#include <algorithm>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
 #include <opencv2/xphoto/inpainting.hpp>
-#include <algorithm>
 #include <string>
 
 namespace limner::engine::imaging {
@@ -13,12 +13,40 @@ namespace limner::engine::imaging {
 namespace {
 
 constexpr int kFsrBlock = 16;
+// FSR_FAST rebuilds a pixel from the known ones within a block or two; deeper inside a large
+// hole its reconstruction fades towards black. It therefore runs at a scale where no hole pixel
+// is further than this from a known one, and the result is enlarged back.
+constexpr double kFsrReach = 10.0;
+// Below this size the block transform has too little to work with and returns garbage.
+constexpr int kFsrMinSide = 48;
+
+double fsrScale(const cv::Mat& area) {
+    cv::Mat depth;
+    cv::distanceTransform(area, depth, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+    double deepest = 0;
+    cv::minMaxLoc(depth, nullptr, &deepest);
+    const double scale = deepest > kFsrReach ? kFsrReach / deepest : 1.0;
+    return std::min(1.0,
+                    std::max(scale, static_cast<double>(kFsrMinSide) / std::min(area.cols, area.rows)));
+}
 
 cv::Mat fillWithFsr(const cv::Mat& rgb, const cv::Mat& area, int variant) {
-    // FSR wants BGR and the opposite mask convention: non-zero = known pixel.
-    cv::Mat bgr, known;
+    cv::Mat hole;
+    cv::compare(area, 0, hole, cv::CMP_NE);
+    const double scale = fsrScale(hole);
+    cv::Mat bgr, smallHole;
     cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-    cv::compare(area, 0, known, cv::CMP_EQ);
+    if (scale < 1.0) {
+        cv::resize(bgr, bgr, cv::Size(), scale, scale, cv::INTER_AREA);
+        // Any hole pixel in a small pixel's footprint makes it unknown.
+        cv::resize(hole, smallHole, bgr.size(), 0, 0, cv::INTER_AREA);
+        cv::compare(smallHole, 0, smallHole, cv::CMP_NE);
+    } else {
+        smallHole = hole;
+    }
+    // FSR wants the opposite mask convention: non-zero = known pixel.
+    cv::Mat known;
+    cv::compare(smallHole, 0, known, cv::CMP_EQ);
     const int shift = (5 * variant) % kFsrBlock;
     if (shift > 0) {
         cv::copyMakeBorder(bgr, bgr, shift, 0, shift, 0, cv::BORDER_REFLECT);
@@ -26,12 +54,14 @@ cv::Mat fillWithFsr(const cv::Mat& rgb, const cv::Mat& area, int variant) {
     }
     cv::Mat repaired;
     cv::xphoto::inpaint(bgr, known, repaired, cv::xphoto::INPAINT_FSR_FAST);
-    cv::Mat unshifted = repaired(cv::Rect(shift, shift, rgb.cols, rgb.rows));
     cv::Mat result;
-    cv::cvtColor(unshifted, result, cv::COLOR_BGR2RGB);
-    // FSR may touch known pixels slightly; only the area is its to change.
+    cv::cvtColor(repaired(cv::Rect(shift, shift, repaired.cols - shift, repaired.rows - shift)), result,
+                 cv::COLOR_BGR2RGB);
+    if (scale < 1.0)
+        cv::resize(result, result, rgb.size(), 0, 0, cv::INTER_CUBIC);
+    // Only the area is the fill's to change.
     cv::Mat kept = rgb.clone();
-    result.copyTo(kept, area);
+    result.copyTo(kept, hole);
     return kept;
 }
 

@@ -18,7 +18,9 @@ enum class ClassicalFillMethod {
 // Telea and Navier–Stokes look variant-dependent distances around each pixel (radius
 // 3 + 4 × variant px: small radii keep edges crisp, larger ones give smoother, blurrier fills);
 // FSR shifts its 16-px block grid by (5 × variant) mod 16 px, which changes which known pixels
-// each block reconstructs from.
+// each block reconstructs from. FSR_FAST only reaches about a block into a hole (deeper, its
+// output fades to black), so a deep hole is filled at a reduced scale where no hole pixel is
+// more than 10 px from a known one, and enlarged back: plausible, but soft in large holes.
 //
 // Guarantees: never throws except std::bad_alloc; an OpenCV failure comes back as Status.
 Status classicalFill(ClassicalFillMethod method, const Image& rgb, const Image& area, int variant,

@@ -18,6 +18,7 @@ struct Sizes {
     int denoiseGrow = 0;
     int denoiseFeather = 0;
     int ringWidth = 0;
+    int neededMargin = 0; // what the masks below need: the fill's reach plus the colour ring
     int contextMargin = 0;
 
     int blendReach() const { return blendCore + 2 * blendRamp; }
@@ -40,49 +41,81 @@ Sizes resolveSizes(const Image& mask, const Rect& bounds, const RegionPlanOption
                  s.blendReach());
     s.denoiseFeather = std::max(1, s.denoiseGrow / 3);
     s.ringWidth = std::max(4, s.blendFeather);
-    const int needed = s.denoiseReach() + s.ringWidth + 1;
+    s.neededMargin = s.denoiseReach() + s.ringWidth + 1;
     const int wanted = options.contextMargin >= 0
                            ? options.contextMargin
                            : proportional(std::max(bounds.width, bounds.height), 0.3, 16, 512);
-    s.contextMargin = std::max(needed, wanted);
+    s.contextMargin = std::max(s.neededMargin, wanted);
     return s;
 }
 
-// Widens [pos, pos + length) to newLength around its centre, kept inside [0, limit). The
-// old span stays covered. Returns false when newLength does not fit.
-bool widenSpan(int& pos, int& length, int newLength, int limit) {
-    if (newLength > limit)
-        return false;
-    if (newLength <= length)
-        return true;
-    int start = pos - (newLength - length) / 2;
-    start = std::clamp(start, 0, limit - newLength);
-    pos = start;
-    length = newLength;
-    return true;
+// A side length rounded to the alignment: up where the canvas allows, else down where the
+// side still holds what it must, else left as it is.
+int alignedLength(int length, int alignment, int limit, int minimum) {
+    if (alignment <= 1)
+        return length;
+    const int up = (length + alignment - 1) / alignment * alignment;
+    if (up <= limit)
+        return up;
+    const int down = length / alignment * alignment;
+    return down >= minimum && down > 0 ? down : length;
 }
 
-Rect squareUp(Rect r, int canvasWidth, int canvasHeight, const RegionPlanOptions& options) {
-    if (options.nativeWidth > 0 && options.nativeHeight > 0) {
-        const double aspect = static_cast<double>(options.nativeWidth) / options.nativeHeight;
-        if (r.width < r.height * aspect) {
-            const int width = static_cast<int>(std::lround(r.height * aspect));
-            if (!widenSpan(r.x, r.width, width, canvasWidth))
-                widenSpan(r.x, r.width, canvasWidth, canvasWidth);
-        } else {
-            const int height = static_cast<int>(std::lround(r.width / aspect));
-            if (!widenSpan(r.y, r.height, height, canvasHeight))
-                widenSpan(r.y, r.height, canvasHeight, canvasHeight);
+// Rounds both sides to the alignment while keeping the native aspect ratio: the largest such
+// size not above the wanted height (rounded up) that fits the canvas and holds the required
+// rectangle. False when there is none, or no aspect or alignment is asked for.
+bool alignedToAspect(int& w, int& h, const Rect& required, int canvasWidth, int canvasHeight,
+                     const RegionPlanOptions& options) {
+    const int k = options.alignment;
+    if (k <= 1 || options.nativeWidth <= 0 || options.nativeHeight <= 0)
+        return false;
+    const double aspect = static_cast<double>(options.nativeWidth) / options.nativeHeight;
+    for (int height = (h + k - 1) / k * k; height >= required.height && height >= k; height -= k) {
+        const int width = static_cast<int>(std::lround(height * aspect / k)) * k;
+        if (height <= canvasHeight && width <= canvasWidth && width >= required.width) {
+            w = width;
+            h = height;
+            return true;
         }
     }
-    if (options.alignment > 1) {
-        const auto roundUp = [&](int v) {
-            return (v + options.alignment - 1) / options.alignment * options.alignment;
-        };
-        widenSpan(r.x, r.width, roundUp(r.width), canvasWidth);
-        widenSpan(r.y, r.height, roundUp(r.height), canvasHeight);
+    return false;
+}
+
+// Places a span of the given length centred on the wanted one, inside [0, limit) and covering
+// the required span.
+int placeSpan(int length, int wantedPos, int wantedLength, int requiredPos, int requiredLength,
+              int limit) {
+    int pos = wantedPos + (wantedLength - length) / 2;
+    pos = std::min(pos, requiredPos);
+    pos = std::max(pos, requiredPos + requiredLength - length);
+    return std::clamp(pos, 0, std::max(0, limit - length));
+}
+
+// The region a backend gets: the wanted context, widened to the backend's aspect ratio and
+// rounded to its alignment, scaled down where the canvas is too small, but always covering
+// the required rectangle.
+Rect squareUp(const Rect& wanted, const Rect& required, int canvasWidth, int canvasHeight,
+              const RegionPlanOptions& options) {
+    double width = wanted.width, height = wanted.height;
+    if (options.nativeWidth > 0 && options.nativeHeight > 0) {
+        const double aspect = static_cast<double>(options.nativeWidth) / options.nativeHeight;
+        if (width < height * aspect)
+            width = height * aspect;
+        else
+            height = width / aspect;
+        const double scale = std::min({1.0, canvasWidth / width, canvasHeight / height});
+        width *= scale;
+        height *= scale;
     }
-    return r;
+    int w = std::min(canvasWidth, static_cast<int>(std::lround(width)));
+    int h = std::min(canvasHeight, static_cast<int>(std::lround(height)));
+    if (!alignedToAspect(w, h, required, canvasWidth, canvasHeight, options)) {
+        w = std::max(alignedLength(w, options.alignment, canvasWidth, required.width), required.width);
+        h = std::max(alignedLength(h, options.alignment, canvasHeight, required.height),
+                     required.height);
+    }
+    return Rect{placeSpan(w, wanted.x, wanted.width, required.x, required.width, canvasWidth),
+                placeSpan(h, wanted.y, wanted.height, required.y, required.height, canvasHeight), w, h};
 }
 
 Image grownBinary(const Image& mask, int px) {
@@ -118,17 +151,17 @@ RegionPlan planRegion(const Image& mask, const RegionPlanOptions& options) {
         return plan;
     const Sizes sizes = resolveSizes(mask, bounds, options);
     const Rect canvas{0, 0, mask.width, mask.height};
-    const int m = sizes.contextMargin;
-    const Rect withContext =
-        Rect{bounds.x - m, bounds.y - m, bounds.width + 2 * m, bounds.height + 2 * m}.intersected(
-            canvas);
-
-    plan.region = squareUp(withContext, mask.width, mask.height, options);
+    const auto grown = [&](int m) {
+        return Rect{bounds.x - m, bounds.y - m, bounds.width + 2 * m, bounds.height + 2 * m}
+            .intersected(canvas);
+    };
+    plan.region = squareUp(grown(sizes.contextMargin), grown(sizes.neededMargin), mask.width,
+                           mask.height, options);
     plan.contextMargin = sizes.contextMargin;
     plan.denoiseGrow = sizes.denoiseGrow;
     plan.blendFeather = sizes.blendFeather;
-    // Every mask pixel lies in the region and the margin covers the reach of the masks below,
-    // so computing them on the crop gives the same result as on the whole canvas.
+    // Every mask pixel lies in the region and the needed margin covers the reach of the masks
+    // below, so computing them on the crop gives the same result as on the whole canvas.
     plan.userMask = cropImage(mask, plan.region);
     plan.denoiseMask = softGrown(plan.userMask, sizes.denoiseGrow, sizes.denoiseFeather);
     plan.blendMask = softGrown(plan.userMask, sizes.blendCore, sizes.blendRamp);

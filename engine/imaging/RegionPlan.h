@@ -32,8 +32,9 @@ struct RegionPlan {
 
 // Plans the region for a canvas-sized 1-channel mask. The explicit settings are raised where
 // needed so the guarantees hold: every pixel the blend mask touches lies where the denoise mask
-// is 255 (the fill owns it), and the context margin holds the colour ring. Returns a plan with
-// an empty region when the mask is empty.
+// is 255 (the fill owns it), and the region holds the whole denoise mask plus the colour ring.
+// Squaring up to a native aspect may trade context margin for the aspect where the canvas is
+// too small, but never that minimum. Returns a plan with an empty region when the mask is empty.
 RegionPlan planRegion(const Image& mask, const RegionPlanOptions& options);
 
 } // namespace limner::engine::imaging

@@ -1,0 +1,284 @@
+#include "engine/service/Engine.h"
+
+#include "engine/imaging/MaskOps.h"
+#include "engine/service/BackendRegistry.h"
+#include "engine/service/InpaintJobRunner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <new>
+#include <thread>
+#include <utility>
+
+namespace limner::engine {
+
+namespace {
+
+constexpr int kMaxCandidates = 8;
+
+std::string sizeText(const Image& image) {
+    return std::to_string(image.width) + "×" + std::to_string(image.height);
+}
+
+std::string availableBackends() {
+    std::string list;
+    for (const auto& name : Engine::backendNames())
+        list += (list.empty() ? "" : ", ") + name;
+    return list;
+}
+
+} // namespace
+
+// Owns the worker thread, the queue and (on the worker thread only) the backends.
+class Engine::Worker {
+public:
+    explicit Worker(Callbacks callbacks)
+        : m_callbacks(std::move(callbacks))
+        , m_thread([this] { loop(); }) {}
+
+    ~Worker() {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_stopping = true;
+            if (m_running)
+                m_running->cancelled = true;
+            m_queue.clear();
+            m_cancelledQueued.clear();
+        }
+        m_wake.notify_all();
+        m_thread.join();
+    }
+
+    JobId submit(InpaintRequest request) {
+        auto job = std::make_shared<Job>();
+        job->request = std::move(request);
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            job->id = m_nextId++;
+            m_queue.push_back(job);
+        }
+        m_wake.notify_all();
+        return job->id;
+    }
+
+    void cancel(JobId id) {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            if (m_running && m_running->id == id) {
+                m_running->cancelled = true;
+                return;
+            }
+            const auto it =
+                std::find_if(m_queue.begin(), m_queue.end(),
+                             [id](const std::shared_ptr<Job>& job) { return job->id == id; });
+            if (it == m_queue.end())
+                return;
+            m_cancelledQueued.push_back((*it)->id);
+            m_queue.erase(it);
+        }
+        m_wake.notify_all();
+    }
+
+    void cancelAll() {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            if (m_running)
+                m_running->cancelled = true;
+            for (const auto& job : m_queue)
+                m_cancelledQueued.push_back(job->id);
+            m_queue.clear();
+        }
+        m_wake.notify_all();
+    }
+
+private:
+    struct Job {
+        JobId id = 0;
+        InpaintRequest request;
+        std::atomic<bool> cancelled{false};
+    };
+
+    void loop() {
+        for (;;) {
+            std::shared_ptr<Job> job;
+            {
+                std::unique_lock<std::mutex> lock(m_mutex);
+                m_wake.wait(lock, [this] {
+                    return m_stopping || !m_queue.empty() || !m_cancelledQueued.empty();
+                });
+                if (m_stopping)
+                    return;
+                if (m_cancelledQueued.empty()) {
+                    job = m_queue.front();
+                    m_queue.pop_front();
+                    m_running = job;
+                }
+            }
+            reportCancelledQueued();
+            if (!job)
+                continue;
+            run(*job);
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_running.reset();
+        }
+    }
+
+    // Queued jobs that were cancelled are reported on this thread, promptly: between jobs and
+    // between the steps of a running one.
+    void reportCancelledQueued() {
+        std::vector<JobId> ids;
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            ids.swap(m_cancelledQueued);
+        }
+        for (JobId id : ids)
+            reportFailed(id, Status::cancelled());
+    }
+
+    void run(Job& job) {
+        Status status;
+        InpaintResult result;
+        try {
+            status = execute(job, result);
+        } catch (const std::bad_alloc&) {
+            status = Status::outOfMemory("not enough memory for this job: try a smaller mask, fewer "
+                                         "candidates or a smaller picture");
+        } catch (const std::exception& e) {
+            status = Status::internal(std::string("the job failed unexpectedly: ") + e.what());
+        } catch (...) {
+            status = Status::internal("the job failed unexpectedly");
+        }
+        if (status && job.cancelled)
+            status = Status::cancelled();
+        if (status) {
+            if (m_callbacks.finished)
+                guarded([&] { m_callbacks.finished(job.id, std::move(result)); });
+        } else {
+            reportFailed(job.id, status);
+        }
+    }
+
+    Status execute(Job& job, InpaintResult& result) {
+        if (job.cancelled)
+            return Status::cancelled();
+        const Status valid = Engine::validate(job.request);
+        if (!valid)
+            return valid;
+        InpaintBackend& backend = backendNamed(job.request.backend);
+        InpaintJobRunner::Hooks hooks;
+        hooks.stopRequested = [this, &job] {
+            reportCancelledQueued();
+            return job.cancelled.load();
+        };
+        hooks.progress = [this, &job](const JobProgress& progress) {
+            if (m_callbacks.progress)
+                guarded([&] { m_callbacks.progress(job.id, progress); });
+        };
+        InpaintJobRunner runner(backend, std::move(hooks));
+        return runner.run(job.request, result);
+    }
+
+    // Created on first use and kept, so a backend that loads a model loads it once.
+    InpaintBackend& backendNamed(const std::string& name) {
+        auto& backend = m_backends[name];
+        if (!backend)
+            backend = BackendRegistry::find(name)->create();
+        return *backend;
+    }
+
+    void reportFailed(JobId id, const Status& status) {
+        if (m_callbacks.failed)
+            guarded([&] { m_callbacks.failed(id, status); });
+    }
+
+    // A callback that throws must not take the worker thread (and every later job) with it.
+    template <typename F>
+    static void guarded(F&& call) {
+        try {
+            call();
+        } catch (...) {
+        }
+    }
+
+    const Callbacks m_callbacks;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<std::shared_ptr<Job>> m_queue;
+    std::vector<JobId> m_cancelledQueued;
+    std::shared_ptr<Job> m_running;
+    JobId m_nextId = 1;
+    bool m_stopping = false;
+    std::map<std::string, std::unique_ptr<InpaintBackend>> m_backends; // worker thread only
+    std::thread m_thread; // last: starts after everything it uses exists
+};
+
+Engine::Engine(Callbacks callbacks)
+    : m_worker(std::make_unique<Worker>(std::move(callbacks))) {}
+
+Engine::~Engine() = default;
+
+JobId Engine::submit(InpaintRequest request) {
+    return m_worker->submit(std::move(request));
+}
+
+void Engine::cancel(JobId id) {
+    m_worker->cancel(id);
+}
+
+void Engine::cancelAll() {
+    m_worker->cancelAll();
+}
+
+std::vector<std::string> Engine::backendNames() {
+    std::vector<std::string> names;
+    for (const auto& entry : BackendRegistry::entries())
+        names.push_back(entry.name);
+    return names;
+}
+
+std::string Engine::backendLabel(const std::string& name) {
+    const auto* entry = BackendRegistry::find(name);
+    return entry ? entry->label : name;
+}
+
+Status Engine::validate(const InpaintRequest& request) {
+    const Image& image = request.image;
+    const Image& mask = request.mask;
+    if (image.empty())
+        return Status::badInput("the image is empty: open or create a picture first");
+    if (image.channels != 3 && image.channels != 4)
+        return Status::badInput("the image has " + std::to_string(image.channels) +
+                                " channels; it must be RGB (3) or RGBA (4)");
+    if (!image.isConsistent())
+        return Status::badInput(
+            "the image holds " + std::to_string(image.bytes.size()) + " bytes but " + sizeText(image) +
+            " with " + std::to_string(image.channels) + " channels needs " +
+            std::to_string(image.stride() * image.height) + ": the picture data is damaged");
+    if (mask.empty())
+        return Status::badInput("the mask is empty: paint the area to regenerate");
+    if (mask.channels != 1)
+        return Status::badInput("the mask has " + std::to_string(mask.channels) +
+                                " channels; it must be a 1-channel 8-bit mask");
+    if (mask.width != image.width || mask.height != image.height)
+        return Status::badInput("mask is " + sizeText(mask) + " but the image is " + sizeText(image));
+    if (!mask.isConsistent())
+        return Status::badInput(
+            "the mask holds " + std::to_string(mask.bytes.size()) + " bytes but " + sizeText(mask) +
+            " needs " + std::to_string(mask.stride() * mask.height) + ": the mask data is damaged");
+    if (imaging::maskIsEmpty(mask))
+        return Status::badInput("the mask is empty: paint the area to regenerate");
+    if (!BackendRegistry::find(request.backend))
+        return Status::badInput("unknown backend \"" + request.backend + "\"; choose one of " +
+                                availableBackends());
+    if (request.candidates < 1 || request.candidates > kMaxCandidates)
+        return Status::badInput("candidates must be between 1 and " + std::to_string(kMaxCandidates) +
+                                " (asked for " + std::to_string(request.candidates) + ")");
+    return Status::ok();
+}
+
+} // namespace limner::engine

@@ -1,0 +1,139 @@
+#include "engine/service/InpaintJobRunner.h"
+
+#include "engine/imaging/CandidateLayer.h"
+#include "engine/imaging/ColorMatch.h"
+#include "engine/imaging/ImageOps.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace limner::engine {
+
+// Maps a backend's own steps for one candidate onto the job's step counter.
+class InpaintJobRunner::CandidateMonitor : public StepMonitor {
+public:
+    CandidateMonitor(InpaintJobRunner& runner, int firstStep, int steps)
+        : m_runner(runner)
+        , m_firstStep(firstStep)
+        , m_steps(steps) {}
+
+    bool stopRequested() override { return m_runner.stopRequested(); }
+
+    void stepDone(const Image& preview) override {
+        m_done = std::min(m_done + 1, m_steps);
+        const Rect& region = m_runner.m_plan.region;
+        Image regionPreview;
+        if (!preview.empty())
+            regionPreview = imaging::toRgb(imaging::resizeImage(preview, region.width, region.height));
+        m_runner.advanceTo(m_firstStep + m_done, regionPreview);
+    }
+
+private:
+    InpaintJobRunner& m_runner;
+    int m_firstStep;
+    int m_steps;
+    int m_done = 0;
+};
+
+InpaintJobRunner::InpaintJobRunner(InpaintBackend& backend, Hooks hooks)
+    : m_backend(backend)
+    , m_hooks(std::move(hooks)) {}
+
+int InpaintJobRunner::totalSteps(const InpaintBackend& backend, const InpaintRequest& request) {
+    return 1 + request.candidates * (std::max(1, backend.stepsPerCandidate(request)) + 1);
+}
+
+bool InpaintJobRunner::stopRequested() const {
+    return m_hooks.stopRequested && m_hooks.stopRequested();
+}
+
+void InpaintJobRunner::advanceTo(int step, const Image& preview) {
+    step = std::clamp(step, m_step, m_total);
+    if (step == m_step && preview.empty())
+        return;
+    m_step = step;
+    if (m_hooks.progress)
+        m_hooks.progress(JobProgress{m_step, m_total, preview});
+}
+
+Status InpaintJobRunner::run(const InpaintRequest& request, InpaintResult& result) {
+    m_step = 0;
+    m_total = totalSteps(m_backend, request);
+    if (stopRequested())
+        return Status::cancelled();
+
+    const BackendGeometry geometry = m_backend.geometry();
+    imaging::RegionPlanOptions options;
+    options.contextMargin = request.composite.contextMargin;
+    options.denoiseGrow = request.composite.denoiseGrow;
+    options.blendFeather = request.composite.blendFeather;
+    options.nativeWidth = geometry.nativeWidth;
+    options.nativeHeight = geometry.nativeHeight;
+    options.alignment = geometry.alignment;
+    m_plan = imaging::planRegion(request.mask, options);
+    if (m_plan.region.empty())
+        return Status::badInput("the mask is empty: paint the area to regenerate");
+    const Image crop = imaging::toRgb(imaging::cropImage(request.image, m_plan.region));
+    advanceTo(1);
+
+    result = InpaintResult{};
+    result.region = m_plan.region;
+    result.backend = m_backend.name();
+    result.prompt = request.prompt;
+    result.targetLayerId = request.targetLayerId;
+    result.documentRevision = request.documentRevision;
+
+    const int stepsPerCandidate = std::max(1, m_backend.stepsPerCandidate(request));
+    for (int index = 0; index < request.candidates; ++index) {
+        const int firstStep = 1 + index * (stepsPerCandidate + 1);
+        if (stopRequested())
+            return Status::cancelled();
+        Image filled;
+        const Status status = fillCandidate(request, index, crop, filled);
+        if (!status)
+            return status;
+        advanceTo(firstStep + stepsPerCandidate);
+
+        if (stopRequested())
+            return Status::cancelled();
+        if (request.composite.colorMatch)
+            filled = imaging::matchColors(filled, m_plan.denoiseMask, crop, m_plan.colorRing);
+        InpaintCandidate candidate;
+        candidate.layer = imaging::makeCandidateLayer(filled, m_plan.blendMask);
+        candidate.seed = request.seed + static_cast<std::uint64_t>(index);
+        if (candidate.layer.empty())
+            return Status::internal("the " + m_backend.label() +
+                                    " backend returned an image of the wrong size");
+        result.candidates.push_back(std::move(candidate));
+        advanceTo(firstStep + stepsPerCandidate + 1);
+    }
+    return Status::ok();
+}
+
+Status InpaintJobRunner::fillCandidate(const InpaintRequest& request, int index, const Image& crop,
+                                       Image& filled) {
+    const BackendGeometry geometry = m_backend.geometry();
+    const bool resize = geometry.nativeWidth > 0 && geometry.nativeHeight > 0 &&
+                        (geometry.nativeWidth != crop.width || geometry.nativeHeight != crop.height);
+    const Image backendCrop =
+        resize ? imaging::resizeImage(crop, geometry.nativeWidth, geometry.nativeHeight) : crop;
+    const Image backendMask =
+        resize ? imaging::resizeImage(m_plan.denoiseMask, geometry.nativeWidth, geometry.nativeHeight)
+               : m_plan.denoiseMask;
+
+    const int stepsPerCandidate = std::max(1, m_backend.stepsPerCandidate(request));
+    CandidateMonitor monitor(*this, 1 + index * (stepsPerCandidate + 1), stepsPerCandidate);
+    const FillInput input{backendCrop, backendMask, request, index,
+                          request.seed + static_cast<std::uint64_t>(index)};
+    Image output;
+    const Status status = m_backend.fill(input, monitor, output);
+    if (!status)
+        return status;
+    if (output.width != backendCrop.width || output.height != backendCrop.height)
+        return Status::internal("the " + m_backend.label() +
+                                " backend returned an image of the wrong size");
+    filled = imaging::toRgb(resize ? imaging::resizeImage(output, crop.width, crop.height) : output);
+    return Status::ok();
+}
+
+} // namespace limner::engine
