@@ -65,8 +65,9 @@ public:
 
     // --- Mask edits, one undo step each.
     // A stroke is painted live by a tool: beginMaskStroke() snapshots the mask, the tool paints
-    // with paintMaskLive() (emits maskChanged, no undo step), endMaskStroke() pushes one command
-    // holding only the changed rectangle. cancelMaskStroke() restores the snapshot.
+    // into maskForLiveStroke() and reports each dab with notifyMaskPainted() (emits maskChanged,
+    // no undo step), endMaskStroke() pushes one command holding only the changed rectangle (none
+    // when nothing changed). cancelMaskStroke() restores the snapshot.
     void beginMaskStroke();
     QImage& maskForLiveStroke(); // paint into this between begin and end
     void notifyMaskPainted(const QRect& canvasRect);

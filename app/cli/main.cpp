@@ -2,6 +2,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QTextStream>
 #include <cstdio>
 
@@ -29,6 +30,9 @@ int main(int argc, char* argv[]) {
     QCoreApplication::setApplicationName(QStringLiteral("limner-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("Limner"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LIMNER_VERSION));
+    // Decoders chatter on stderr (libpng: "known incorrect sRGB profile"); every failure that
+    // matters comes back from ImageIO as our own one-line message, so theirs are noise.
+    QLoggingCategory::setFilterRules(QStringLiteral("qt.gui.imageio*=false"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
