@@ -97,10 +97,12 @@ void CanvasView::onDocumentReset() {
 }
 
 void CanvasView::onLayersChanged() {
-    // Structure changes (order, visibility, opacity, canvas size) can touch every pixel.
+    // Changes that alter pixels also report layerPixelsChanged with their rectangle; here only
+    // a new canvas size needs work.
+    if (m_composite.size() == m_document.canvasSize())
+        return;
     recomposite(m_document.canvasRect());
-    if (m_maskOverlay.size() != m_document.canvasSize())
-        refreshMaskOverlay(m_document.canvasRect());
+    refreshMaskOverlay(m_document.canvasRect());
     update();
 }
 
@@ -115,12 +117,11 @@ void CanvasView::onMaskChanged(const QRect& canvasRect) {
 }
 
 void CanvasView::recomposite(const QRect& canvasRect) {
-    const QSize size = m_document.canvasSize();
-    if (m_composite.size() != size) {
+    const QRect r = canvasRect.intersected(m_document.canvasRect());
+    if (m_composite.size() != m_document.canvasSize() || r == m_document.canvasRect()) {
         m_composite = m_document.flatten();
         return;
     }
-    const QRect r = canvasRect.intersected(m_document.canvasRect());
     if (r.isEmpty())
         return;
     const QImage part = m_document.flatten(r);

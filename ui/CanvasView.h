@@ -26,7 +26,8 @@ public:
     explicit CanvasView(app::Document& document, QWidget* parent = nullptr);
     ~CanvasView() override;
 
-    void setTool(CanvasTool* tool); // not owned; nullptr = none
+    void setTool(CanvasTool* tool);         // not owned; nullptr = none
+    void forgetTool() { m_tool = nullptr; } // for owners that are being destroyed: no repaint
     CanvasTool* tool() const { return m_tool; }
 
     qreal zoom() const { return m_zoom; }

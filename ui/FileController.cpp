@@ -33,6 +33,7 @@ bool FileController::open(const QString& path) {
     m_document.reset(image, QFileInfo(path).completeBaseName());
     m_document.setFilePath(path);
     m_lastFolder = QFileInfo(path).absolutePath();
+    emit opened(path);
     emit statusMessage(
         tr("Opened %1 (%2×%3)").arg(QFileInfo(path).fileName()).arg(image.width()).arg(image.height()));
     return true;

@@ -29,6 +29,7 @@ public:
 
 signals:
     void statusMessage(const QString& text);
+    void opened(const QString& path);
 
 private:
     app::Document& m_document;

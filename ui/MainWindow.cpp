@@ -50,7 +50,7 @@ MainWindow::MainWindow(app::Document& document, app::EngineClient& client, QWidg
             [this](qreal zoom) { m_zoomLabel->setText(tr("%1 %").arg(std::lround(zoom * 100))); });
     connect(m_canvas, &CanvasView::cursorMoved, this,
             [this](const QPoint& p) { m_positionLabel->setText(tr("%1, %2").arg(p.x()).arg(p.y())); });
-    connect(&m_document, &app::Document::documentReset, this, &MainWindow::updateTitle);
+    connect(m_files, &FileController::opened, this, &MainWindow::updateTitle);
     connect(&m_document, &app::Document::layersChanged, this, &MainWindow::updateTitle);
     connect(m_document.undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
     connect(m_files, &FileController::statusMessage, this,
@@ -62,7 +62,10 @@ MainWindow::MainWindow(app::Document& document, app::EngineClient& client, QWidg
     resize(1400, 1000);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // The tools die with the ToolBox; the canvas must not point at them meanwhile.
+    m_canvas->setTool(nullptr);
+}
 
 bool MainWindow::openFile(const QString& path) {
     return m_files->open(path);

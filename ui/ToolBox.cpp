@@ -17,7 +17,7 @@ namespace limner::ui {
 
 ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionParent)
     : QObject(actionParent)
-    , m_canvas(canvas)
+    , m_canvas(&canvas)
     , m_brush(std::make_unique<MaskBrushTool>(document, MaskBrushTool::Mode::Paint))
     , m_eraser(std::make_unique<MaskBrushTool>(document, MaskBrushTool::Mode::Erase))
     , m_rectangle(std::make_unique<ShapeSelectTool>(document, ShapeSelectTool::Shape::Rectangle))
@@ -65,12 +65,12 @@ ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionPar
     connect(m_size, qOverload<int>(&QSpinBox::valueChanged), this, [this](int px) {
         m_brush->setDiameter(px);
         m_eraser->setDiameter(px);
-        m_canvas.update();
+        m_canvas->update();
     });
     connect(m_hardness, &QSlider::valueChanged, this, [this](int value) {
         m_brush->setHardness(value / 100.0);
         m_eraser->setHardness(value / 100.0);
-        m_canvas.update();
+        m_canvas->update();
     });
     connect(m_subtract, &QCheckBox::toggled, this, [this](bool on) {
         m_rectangle->setSubtract(on);
@@ -96,7 +96,10 @@ ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionPar
 }
 
 ToolBox::~ToolBox() {
-    m_canvas.setTool(nullptr);
+    // Runs while the window's widgets are being torn down, when repainting is no longer
+    // possible: only drop the canvas's pointer to the tools that are about to go.
+    if (m_canvas)
+        m_canvas->forgetTool();
 }
 
 QList<QAction*> ToolBox::toolActions() const {
@@ -125,13 +128,13 @@ QAction* ToolBox::makeToolAction(const QString& text, const QString& shortcut,
 
 void ToolBox::activate(QAction* action) {
     if (action == m_brushAction)
-        m_canvas.setTool(m_brush.get());
+        m_canvas->setTool(m_brush.get());
     else if (action == m_eraserAction)
-        m_canvas.setTool(m_eraser.get());
+        m_canvas->setTool(m_eraser.get());
     else if (action == m_rectangleAction)
-        m_canvas.setTool(m_rectangle.get());
+        m_canvas->setTool(m_rectangle.get());
     else if (action == m_lassoAction)
-        m_canvas.setTool(m_lasso.get());
+        m_canvas->setTool(m_lasso.get());
     syncOptions();
 }
 

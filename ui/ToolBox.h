@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QObject>
+#include <QPointer>
 #include <memory>
 
 class QAction;
@@ -48,7 +49,7 @@ private:
     void activate(QAction* action);
     void syncOptions();
 
-    CanvasView& m_canvas;
+    QPointer<CanvasView> m_canvas; // may be destroyed first, as a sibling child of the window
     std::unique_ptr<MaskBrushTool> m_brush;
     std::unique_ptr<MaskBrushTool> m_eraser;
     std::unique_ptr<ShapeSelectTool> m_rectangle;
