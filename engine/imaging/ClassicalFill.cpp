@@ -20,11 +20,15 @@ constexpr double kFsrReach = 10.0;
 // Below this size the block transform has too little to work with and returns garbage.
 constexpr int kFsrMinSide = 48;
 
-double fsrScale(const cv::Mat& area) {
+double deepestHolePixel(const cv::Mat& hole) {
     cv::Mat depth;
-    cv::distanceTransform(area, depth, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+    cv::distanceTransform(hole, depth, cv::DIST_L2, cv::DIST_MASK_PRECISE);
     double deepest = 0;
     cv::minMaxLoc(depth, nullptr, &deepest);
+    return deepest;
+}
+
+double fsrScale(const cv::Mat& area, double deepest) {
     const double scale = deepest > kFsrReach ? kFsrReach / deepest : 1.0;
     return std::min(1.0,
                     std::max(scale, static_cast<double>(kFsrMinSide) / std::min(area.cols, area.rows)));
@@ -33,7 +37,8 @@ double fsrScale(const cv::Mat& area) {
 cv::Mat fillWithFsr(const cv::Mat& rgb, const cv::Mat& area, int variant) {
     cv::Mat hole;
     cv::compare(area, 0, hole, cv::CMP_NE);
-    const double scale = fsrScale(hole);
+    const double deepest = deepestHolePixel(hole);
+    const double scale = fsrScale(hole, deepest);
     cv::Mat bgr, smallHole;
     cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
     if (scale < 1.0) {
@@ -95,6 +100,8 @@ Status classicalFill(ClassicalFillMethod method, const Image& rgb, const Image& 
         filled = imageFromMat(result);
         return Status::ok();
     } catch (const cv::Exception& e) {
+        if (e.code == cv::Error::StsNoMem)
+            return Status::outOfMemory("not enough memory for the fill: try a smaller mask or picture");
         return Status::internal(std::string("the classical fill failed inside OpenCV: ") + e.what());
     }
 }
