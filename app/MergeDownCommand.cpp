@@ -32,10 +32,14 @@ Layer MergeDownCommand::mergedLayer(const Layer& lower, const Layer& upper) {
 }
 
 void MergeDownCommand::redo() {
+    const Layer* upper = m_doc.layerById(m_upperId);
+    const Layer* lower = m_doc.layerById(m_lowerId);
+    if (!upper || !lower)
+        return; // Document::mergeDown() checked both; the undo stack keeps them in place
     m_previousActiveId = m_doc.activeLayerId();
     m_upperIndex = m_doc.indexOfLayer(m_upperId);
-    m_upper = *m_doc.layerById(m_upperId);
-    m_lower = *m_doc.layerById(m_lowerId);
+    m_upper = *upper;
+    m_lower = *lower;
     const Layer merged = mergedLayer(m_lower, m_upper);
     DocumentCommandAccess::takeLayer(m_doc, m_upperId);
     DocumentCommandAccess::replaceLayer(m_doc, merged);

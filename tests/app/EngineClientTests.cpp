@@ -128,3 +128,24 @@ TEST_CASE("The backends are listed with labels", "[app][engine]") {
     for (const QString& name : names)
         CHECK_FALSE(EngineClient::backendLabel(name).isEmpty());
 }
+
+TEST_CASE("A canvas with transparent areas is sent with its alpha and still inpainted",
+          "[app][engine]") {
+    Document doc;
+    QImage picture = TestImages::gradient(96, 64).convertToFormat(QImage::Format_ARGB32_Premultiplied);
+    QPainter painter(&picture);
+    painter.setCompositionMode(QPainter::CompositionMode_Clear);
+    painter.fillRect(QRect(0, 0, 20, 64), Qt::transparent);
+    painter.end();
+    doc.reset(picture);
+    maskRect(doc, QRect(40, 20, 16, 16));
+    const engine::InpaintRequest request =
+        EngineClient::makeRequest(doc, QString(), QStringLiteral("telea"), 0, 1);
+    CHECK(request.image.channels == 4);
+    CHECK(request.image.pixel(5, 5)[3] == 0);
+    EngineClient client;
+    const quint64 id = client.submit(request);
+    const auto outcomes = waitForJobs(client, 1);
+    INFO(outcomes.at(id).failure.toStdString());
+    CHECK(outcomes.at(id).result.has_value());
+}

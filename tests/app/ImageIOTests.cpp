@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QPainter>
 #include <QTemporaryDir>
 #include <QtEndian>
 #include <catch2/catch.hpp>
@@ -105,6 +106,22 @@ TEST_CASE("A decode limit below a real photograph's size refuses it; at its size
     REQUIRE_FALSE(loaded.isNull());
     CHECK(error.isEmpty());
     CHECK(loaded == reference);
+}
+
+TEST_CASE("A picture past Qt's default 128 MB allocation limit opens within Limner's limit",
+          "[app][io]") {
+    QTemporaryDir dir;
+    QImage large(6000, 6000, QImage::Format_RGB32); // 137 MiB decoded
+    large.fill(QColor(10, 120, 200));
+    QPainter(&large).fillRect(QRect(5800, 5800, 10, 10), Qt::white);
+    const QString path = dir.filePath(QStringLiteral("large.png"));
+    REQUIRE(large.save(path, "PNG"));
+    large = QImage();
+    QString error;
+    const QImage loaded = ImageIO::load(path, &error);
+    INFO(error.toStdString());
+    REQUIRE(loaded.size() == QSize(6000, 6000));
+    CHECK(loaded.pixel(5805, 5805) == qRgb(255, 255, 255));
 }
 
 TEST_CASE("Missing, corrupt and truncated files give a one-line message", "[app][io]") {
