@@ -4,10 +4,12 @@
 #include "app/EngineClient.h"
 #include "app/ImageConvert.h"
 
+#include <QUndoStack>
+
 namespace limner::app {
 
 int applyCandidateAsLayer(Document& document, const engine::InpaintResult& result, int candidateIndex,
-                          QString* errorMessage) {
+                          QString* errorMessage, MaskAfterAccept mask) {
     auto fail = [&](const QString& message) {
         if (errorMessage)
             *errorMessage = message;
@@ -48,7 +50,14 @@ int applyCandidateAsLayer(Document& document, const engine::InpaintResult& resul
     layer.offset = region.topLeft();
     const int target = document.indexOfLayer(result.targetLayerId);
     const int index = target < 0 ? document.layerCount() : target + 1;
+    const bool clearMask = mask == MaskAfterAccept::Clear && !document.maskIsEmpty();
+    if (clearMask)
+        document.undoStack()->beginMacro(QStringLiteral("Apply Candidate"));
     const int id = document.addLayer(layer, index, QStringLiteral("Apply Candidate"));
+    if (id >= 0 && clearMask)
+        document.clearMask();
+    if (clearMask)
+        document.undoStack()->endMacro();
     if (id < 0)
         return fail(QStringLiteral("the candidate could not be added as a layer"));
     if (errorMessage)

@@ -17,7 +17,12 @@ class Document;
 // range or the result no longer fits the canvas (it was resized since the request); the
 // document is then unchanged. Whether a result is stale (result.documentRevision) is the
 // caller's decision: an older mask or selection does not make the pixels wrong.
+//
+// With MaskAfterAccept::Clear the mask is cleared in the same undo step (what the editor does:
+// the mask overlay would otherwise hide the result that was just accepted).
+enum class MaskAfterAccept { Keep, Clear };
 int applyCandidateAsLayer(Document& document, const engine::InpaintResult& result, int candidateIndex,
-                          QString* errorMessage = nullptr);
+                          QString* errorMessage = nullptr,
+                          MaskAfterAccept mask = MaskAfterAccept::Keep);
 
 } // namespace limner::app

@@ -78,8 +78,10 @@ void GenerationController::onFinished(quint64 jobId, const engine::InpaintResult
     for (const engine::InpaintCandidate& candidate : result.candidates)
         m_candidateImages.append(app::ImageConvert::toLayerPixels(candidate.layer));
     m_candidates.setCandidates(m_candidateImages);
-    m_panel.showMessage(tr("%n candidate(s): click one to preview it, Accept to keep it as a layer.",
-                           nullptr, m_candidateImages.size()),
+    m_panel.showMessage(m_candidateImages.size() == 1
+                            ? tr("1 candidate: Accept keeps it as a layer.")
+                            : tr("%1 candidates: click one to preview it, Accept keeps it as a layer.")
+                                  .arg(m_candidateImages.size()),
                         false);
     if (!m_candidateImages.isEmpty())
         m_candidates.setCurrentIndex(0);
@@ -111,7 +113,8 @@ void GenerationController::accept(int index) {
     if (!m_result || index < 0 || index >= int(m_result->candidates.size()))
         return;
     QString error;
-    const int layerId = app::applyCandidateAsLayer(m_document, *m_result, index, &error);
+    const int layerId =
+        app::applyCandidateAsLayer(m_document, *m_result, index, &error, app::MaskAfterAccept::Clear);
     if (layerId < 0) {
         m_panel.showMessage(error, true);
         return;

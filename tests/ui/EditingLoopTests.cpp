@@ -96,6 +96,7 @@ TEST_CASE("a user opens a photo, masks it, generates with Telea and accepts a ca
     window.generation()->accept(0);
     REQUIRE(document.layerCount() == 2);
     CHECK(document.undoStack()->count() == 2);
+    CHECK(document.maskIsEmpty()); // accepting clears the mask in the same undo step
     const app::Layer& added = document.layers().back();
     CHECK(added.name.contains(QStringLiteral("remove the badge")));
     CHECK(added.canvasRect().contains(QRect(200, 250, 100, 20)));
@@ -108,6 +109,7 @@ TEST_CASE("a user opens a photo, masks it, generates with Telea and accepts a ca
     document.undoStack()->undo();
     CHECK(document.layerCount() == 1);
     CHECK(document.flatten() == before);
+    CHECK(qGray(document.mask().pixel(250, 260)) == 255);
     document.undoStack()->redo();
     CHECK(document.layerCount() == 2);
     CHECK(document.flatten() == after);
