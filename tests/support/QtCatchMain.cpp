@@ -1,7 +1,6 @@
 #define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
-
 #include <QApplication>
+#include <catch2/catch.hpp>
 
 // Tests of app/ and ui/ build a real QApplication, on the offscreen platform unless the
 // environment chose another one (Xvfb, a desktop).
