@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/GenerationInfo.h"
+
 #include <QImage>
 #include <QPoint>
 #include <QRect>
@@ -17,6 +19,7 @@ struct Layer {
     QPoint offset;
     bool visible = true;
     qreal opacity = 1.0;
+    GenerationInfo generation; // empty (isValid() false) for painted or opened layers
 
     QRect canvasRect() const { return QRect(offset, pixels.size()); }
 };

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QImage>
+#include <QString>
+
+namespace limner::app {
+
+// How a layer's pixels were generated, kept with the layer so that the result stays editable
+// ("Re-blend" changes feather, grow and colour match without generating again), so projects can
+// save it, and so exports can say that a model took part.
+//
+// Owners: the outpainting/re-blend work extends the blending fields; the project work saves
+// and loads every field (bump the project entry's version when a field is added).
+struct GenerationInfo {
+    QString prompt;
+    QString negativePrompt;
+    QString backend;        // engine backend name ("telea", a model folder name, …)
+    quint64 seed = 0;
+    bool fromTrainedModel = false; // true for diffusion models, false for the classical fills
+    QImage generated;       // region-sized RGBA: the backend's pixels before alpha was applied
+    QImage userMask;        // region-sized Grayscale8: the user's mask cut to the region
+    int blendFeather = -1;  // the settings the current alpha was made with (-1 = proportional)
+    int blendGrow = -1;
+    bool colorMatch = true;
+
+    bool isValid() const { return !backend.isEmpty(); }
+};
+
+} // namespace limner::app
