@@ -76,6 +76,9 @@ GeneratePanel::GeneratePanel(QWidget* parent)
     layout->addWidget(m_message);
     layout->addStretch(1);
 
+    // Docks share the window's height; never squeeze the prompt or the message out of sight.
+    setMinimumHeight(sizeHint().height());
+
     connect(m_generate, &QPushButton::clicked, this, [this] {
         if (m_running)
             emit cancelRequested();

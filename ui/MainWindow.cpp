@@ -92,8 +92,10 @@ void MainWindow::createDocks() {
     };
     dock(m_generatePanel, tr("Generate"), QStringLiteral("generateDock"));
     dock(m_candidatesPanel, tr("Candidates"), QStringLiteral("candidatesDock"));
-    dock(m_layersPanel, tr("Layers"), QStringLiteral("layersDock"));
-    dock(history, tr("History"), QStringLiteral("historyDock"));
+    QDockWidget* layersDock = dock(m_layersPanel, tr("Layers"), QStringLiteral("layersDock"));
+    QDockWidget* historyDock = dock(history, tr("History"), QStringLiteral("historyDock"));
+    // Side by side: four docks stacked would squeeze the generate panel on a laptop screen.
+    splitDockWidget(layersDock, historyDock, Qt::Horizontal);
 }
 
 void MainWindow::createMenus() {

@@ -3,6 +3,7 @@
 #include "ui/CanvasView.h"
 #include "ui/MaskBrushTool.h"
 #include "ui/ShapeSelectTool.h"
+#include "ui/ToolIcons.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -31,6 +32,10 @@ ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionPar
                                        QStringLiteral("toolRectangle"));
     m_lassoAction =
         makeToolAction(tr("&Lasso Selection"), QStringLiteral("L"), QStringLiteral("toolLasso"));
+    m_brushAction->setIcon(ToolIcons::maskBrush());
+    m_eraserAction->setIcon(ToolIcons::maskEraser());
+    m_rectangleAction->setIcon(ToolIcons::rectangleSelection());
+    m_lassoAction->setIcon(ToolIcons::lassoSelection());
     m_brushAction->setToolTip(tr("Paint the area to regenerate (B)"));
     m_eraserAction->setToolTip(tr("Remove from the mask (E)"));
     m_rectangleAction->setToolTip(tr("Add a rectangle to the mask; Alt subtracts (M)"));
@@ -38,6 +43,8 @@ ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionPar
 
     m_toolsBar = new QToolBar(tr("Tools"), actionParent);
     m_toolsBar->setObjectName(QStringLiteral("toolsBar"));
+    m_toolsBar->setIconSize(QSize(28, 28));
+    m_toolsBar->setToolButtonStyle(Qt::ToolButtonIconOnly);
     m_toolsBar->addActions(toolActions());
 
     m_optionsBar = new QToolBar(tr("Tool Options"), actionParent);

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <QIcon>
+
+namespace limner::ui {
+
+// Tool icons drawn with QPainter, so they scale crisply and need no image files or SVG module.
+namespace ToolIcons {
+QIcon maskBrush();
+QIcon maskEraser();
+QIcon rectangleSelection();
+QIcon lassoSelection();
+} // namespace ToolIcons
+
+} // namespace limner::ui
