@@ -3,9 +3,11 @@
 namespace limner::engine::ml {
 
 void registerTokenizerParityKind(ParityRegistry& registry);
+void registerSchedulerParityKind(ParityRegistry& registry);
 
 void registerBuiltinParityKinds(ParityRegistry& registry) {
     registerTokenizerParityKind(registry);
+    registerSchedulerParityKind(registry);
 }
 
 } // namespace limner::engine::ml

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "engine/ml/schedulers/Scheduler.h"
+
+namespace limner::engine::ml {
+
+// diffusers' EulerDiscreteScheduler (s_churn = 0: the noise drawn each step is not used), with
+// optional Karras sigmas. EulerAncestralScheduler shares its schedule.
+class EulerDiscreteScheduler : public Scheduler {
+public:
+    static Status create(ConfigReader& config, std::unique_ptr<Scheduler>& out);
+
+    Status setTimesteps(int numInferenceSteps) override;
+    double initNoiseSigma() const override;
+    at::Tensor scaleModelInput(const at::Tensor& sample, int stepIndex) const override;
+    bool drawsNoise(int) const override { return true; }
+    Status step(const at::Tensor& modelOutput, int stepIndex, const at::Tensor& sample,
+                const at::Tensor& noise, SchedulerStep& out) override;
+    // Sigma-parameterised: x + sigma(t) * noise.
+    at::Tensor addNoise(const at::Tensor& original, const at::Tensor& noise,
+                        const at::Tensor& timesteps) const override;
+
+protected:
+    void readEulerConfig(ConfigReader& config, bool allowKarras);
+    at::Tensor predictOriginal(const at::Tensor& modelOutput, const at::Tensor& sample,
+                               double sigma) const;
+
+    std::string m_predictionType;
+    std::string m_spacing;
+    std::int64_t m_stepsOffset = 0;
+    bool m_karras = false;
+    bool m_float32Linspace = true; // EulerDiscrete makes its linspace in float32, Ancestral in float64
+};
+
+} // namespace limner::engine::ml
