@@ -33,4 +33,13 @@ Image toRgb(const Image& image) {
     return imageFromMat(rgb);
 }
 
+void copyWhere(const Image& source, const Image& mask, Image& target) {
+    if (source.channels != target.channels || mask.channels != 1 || source.width != target.width ||
+        source.height != target.height || mask.width != source.width || mask.height != source.height ||
+        source.empty() || !source.isConsistent() || !target.isConsistent() || !mask.isConsistent())
+        return;
+    cv::Mat targetMat = matView(target);
+    matView(source).copyTo(targetMat, matView(mask));
+}
+
 } // namespace limner::engine::imaging

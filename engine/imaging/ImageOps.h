@@ -16,4 +16,8 @@ Image resizeImage(const Image& image, int width, int height);
 // grey RGB).
 Image toRgb(const Image& image);
 
+// Copies source's pixels into target where mask (1 channel) is non-zero; all three the same
+// size, source and target with the same channels. Does nothing when they do not match.
+void copyWhere(const Image& source, const Image& mask, Image& target);
+
 } // namespace limner::engine::imaging

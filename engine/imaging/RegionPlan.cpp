@@ -1,5 +1,6 @@
 #include "engine/imaging/RegionPlan.h"
 
+#include "engine/imaging/BlendMask.h"
 #include "engine/imaging/ImageOps.h"
 #include "engine/imaging/MaskOps.h"
 #include "engine/imaging/OpenCvBridge.h"
@@ -33,14 +34,14 @@ Sizes resolveSizes(const Image& mask, const Rect& bounds, const RegionPlanOption
     const double size = std::sqrt(static_cast<double>(maskArea(mask)));
     Sizes s;
     s.blendFeather = options.blendFeather >= 0 ? options.blendFeather : proportional(size, 0.04, 2, 16);
-    s.blendCore = s.blendFeather / 2;
+    s.blendCore = options.blendGrow >= 0 ? options.blendGrow : s.blendFeather / 2;
     s.blendRamp = (s.blendFeather + 1) / 2;
     // The fill must own every pixel the blend mask touches.
     s.denoiseGrow =
         std::max(options.denoiseGrow >= 0 ? options.denoiseGrow : proportional(size, 0.1, 4, 48),
                  s.blendReach());
-    s.denoiseFeather = std::max(1, s.denoiseGrow / 3);
-    s.ringWidth = std::max(4, s.blendFeather);
+    s.denoiseFeather = denoiseFeather(s.denoiseGrow);
+    s.ringWidth = colorRingWidth(s.blendFeather);
     s.neededMargin = s.denoiseReach() + s.ringWidth + 1;
     const int wanted = options.contextMargin >= 0
                            ? options.contextMargin
@@ -118,28 +119,18 @@ Rect squareUp(const Rect& wanted, const Rect& required, int canvasWidth, int can
                 placeSpan(h, wanted.y, wanted.height, required.y, required.height, canvasHeight), w, h};
 }
 
-Image grownBinary(const Image& mask, int px) {
-    if (px > 0)
-        return growMask(mask, px);
-    cv::Mat out;
-    cv::compare(matView(mask), 0, out, cv::CMP_NE);
-    return imageFromMat(out);
-}
-
-// 255 on grow(mask, hard), a soft ramp outwards, 0 past grow(mask, hard + 2 × feather).
-Image softGrown(const Image& mask, int hard, int feather) {
-    cv::Mat soft = matView(featherMask(growMask(mask, hard + feather), feather)).clone();
-    cv::max(soft, matView(grownBinary(mask, hard)), soft);
-    cv::min(soft, matView(grownBinary(mask, hard + 2 * feather)), soft);
-    return imageFromMat(soft);
-}
-
-Image ringAround(const Image& area, int width) {
-    cv::Mat ring;
-    cv::Mat outsideArea;
-    cv::compare(matView(area), 0, outsideArea, cv::CMP_EQ);
-    cv::bitwise_and(matView(growMask(area, width)), outsideArea, ring);
-    return imageFromMat(ring);
+// The masks of a plan whose region is set. Every mask pixel that matters lies in the region
+// and the needed margin covers the reach of the masks, so computing them on the crop gives the
+// same result as on the whole canvas.
+void fillMasks(RegionPlan& plan, const Image& mask, const Sizes& sizes) {
+    plan.contextMargin = sizes.contextMargin;
+    plan.denoiseGrow = sizes.denoiseGrow;
+    plan.blendFeather = sizes.blendFeather;
+    plan.blendGrow = sizes.blendCore;
+    plan.userMask = cropImage(mask, plan.region);
+    plan.denoiseMask = softGrownMask(plan.userMask, sizes.denoiseGrow, sizes.denoiseFeather);
+    plan.blendMask = softGrownMask(plan.userMask, sizes.blendCore, sizes.blendRamp);
+    plan.colorRing = colorRingAround(plan.denoiseMask, sizes.ringWidth);
 }
 
 } // namespace
@@ -157,15 +148,18 @@ RegionPlan planRegion(const Image& mask, const RegionPlanOptions& options) {
     };
     plan.region = squareUp(grown(sizes.contextMargin), grown(sizes.neededMargin), mask.width,
                            mask.height, options);
-    plan.contextMargin = sizes.contextMargin;
-    plan.denoiseGrow = sizes.denoiseGrow;
-    plan.blendFeather = sizes.blendFeather;
-    // Every mask pixel lies in the region and the needed margin covers the reach of the masks
-    // below, so computing them on the crop gives the same result as on the whole canvas.
-    plan.userMask = cropImage(mask, plan.region);
-    plan.denoiseMask = softGrown(plan.userMask, sizes.denoiseGrow, sizes.denoiseFeather);
-    plan.blendMask = softGrown(plan.userMask, sizes.blendCore, sizes.blendRamp);
-    plan.colorRing = ringAround(plan.denoiseMask, sizes.ringWidth);
+    fillMasks(plan, mask, sizes);
+    return plan;
+}
+
+RegionPlan planRegionInFrame(const Image& mask, const Rect& frame, const RegionPlanOptions& options) {
+    RegionPlan plan;
+    const Rect region = frame.intersected(Rect{0, 0, mask.width, mask.height});
+    const Image inFrame = cropImage(mask, region);
+    if (region.empty() || maskIsEmpty(inFrame))
+        return plan;
+    plan.region = region;
+    fillMasks(plan, mask, resolveSizes(inFrame, maskBounds(inFrame), options));
     return plan;
 }
 

@@ -12,6 +12,8 @@ struct RegionPlanOptions {
     int contextMargin = -1; // known pixels kept around the mask's bounding box
     int denoiseGrow = -1;   // how far the region given to the fill reaches past the user's mask
     int blendFeather = -1;  // width of the candidate's soft edge
+    int blendGrow = -1;     // how far the candidate stays fully opaque past the user's mask
+                            //   (-1 = half the feather)
     int nativeWidth = 0;    // the backend's working size; the region is squared up to its
     int nativeHeight = 0;   //   aspect ratio where the canvas allows (0 = any aspect)
     int alignment = 1;      // region sides are rounded up to a multiple of this where they fit
@@ -28,6 +30,7 @@ struct RegionPlan {
     int contextMargin = 0;
     int denoiseGrow = 0;
     int blendFeather = 0;
+    int blendGrow = 0;
 };
 
 // Plans the region for a canvas-sized 1-channel mask. The explicit settings are raised where
@@ -36,5 +39,11 @@ struct RegionPlan {
 // Squaring up to a native aspect may trade context margin for the aspect where the canvas is
 // too small, but never that minimum. Returns a plan with an empty region when the mask is empty.
 RegionPlan planRegion(const Image& mask, const RegionPlanOptions& options);
+
+// The plan for a region chosen by the user (the generation frame): the region is the frame cut
+// to the canvas, whatever the backend's aspect, and only the mask inside it counts. The masks
+// may reach the region's edge where the frame leaves no room. Returns a plan with an empty
+// region when the frame holds no mask pixel.
+RegionPlan planRegionInFrame(const Image& mask, const Rect& frame, const RegionPlanOptions& options);
 
 } // namespace limner::engine::imaging

@@ -3,6 +3,7 @@
 #include "engine/imaging/MaskOps.h"
 #include "engine/service/BackendRegistry.h"
 #include "engine/service/InpaintJobRunner.h"
+#include "engine/service/OutpaintPlanRunner.h"
 
 #include <algorithm>
 #include <atomic>
@@ -30,6 +31,31 @@ std::string availableBackends() {
     for (const auto& name : Engine::backendNames())
         list += (list.empty() ? "" : ", ") + name;
     return list;
+}
+
+// The new canvas area must be part of the mask (or nothing would ever fill it), and every
+// frame must reach the canvas.
+Status validateOutpaint(const InpaintRequest& request) {
+    const Image& unknown = request.outpaint.unknownArea;
+    if (!unknown.empty()) {
+        if (unknown.channels != 1 || unknown.width != request.image.width ||
+            unknown.height != request.image.height || !unknown.isConsistent())
+            return Status::badInput("the new canvas area is " + sizeText(unknown) +
+                                    " but the image is " + sizeText(request.image) +
+                                    "; it must be a 1-channel mask of the image's size");
+        for (std::size_t i = 0; i < unknown.bytes.size(); ++i)
+            if (unknown.bytes[i] != 0 && request.mask.bytes[i] == 0)
+                return Status::badInput("part of the new canvas area is not in the mask: the new "
+                                        "area must be generated, so mask all of it");
+    }
+    const Rect canvas{0, 0, request.image.width, request.image.height};
+    for (const Rect& frame : request.outpaint.frames)
+        if (frame.intersected(canvas).empty())
+            return Status::badInput("a generation frame (" + std::to_string(frame.x) + "," +
+                                    std::to_string(frame.y) + " " + std::to_string(frame.width) + "×" +
+                                    std::to_string(frame.height) +
+                                    ") lies outside the canvas; move it over the picture");
+    return Status::ok();
 }
 
 } // namespace
@@ -179,6 +205,10 @@ private:
             if (m_callbacks.progress)
                 guarded([&] { m_callbacks.progress(job.id, progress); });
         };
+        if (job.request.outpaint.frames.size() > 1) {
+            OutpaintPlanRunner plan(backend, std::move(hooks));
+            return plan.run(job.request, result);
+        }
         InpaintJobRunner runner(backend, std::move(hooks));
         return runner.run(job.request, result);
     }
@@ -275,6 +305,8 @@ Status Engine::validate(const InpaintRequest& request) {
     if (!BackendRegistry::find(request.backend))
         return Status::badInput("unknown backend \"" + request.backend + "\"; choose one of " +
                                 availableBackends());
+    if (const Status outpaint = validateOutpaint(request); !outpaint)
+        return outpaint;
     if (request.candidates < 1 || request.candidates > kMaxCandidates)
         return Status::badInput("candidates must be between 1 and " + std::to_string(kMaxCandidates) +
                                 " (asked for " + std::to_string(request.candidates) + ")");

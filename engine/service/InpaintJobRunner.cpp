@@ -1,8 +1,8 @@
 #include "engine/service/InpaintJobRunner.h"
 
-#include "engine/imaging/CandidateLayer.h"
-#include "engine/imaging/ColorMatch.h"
+#include "engine/imaging/CandidateBlend.h"
 #include "engine/imaging/ImageOps.h"
+#include "engine/imaging/OutpaintSeed.h"
 
 #include <algorithm>
 #include <utility>
@@ -67,13 +67,25 @@ Status InpaintJobRunner::run(const InpaintRequest& request, InpaintResult& resul
     options.contextMargin = request.composite.contextMargin;
     options.denoiseGrow = request.composite.denoiseGrow;
     options.blendFeather = request.composite.blendFeather;
+    options.blendGrow = request.composite.blendGrow;
     options.nativeWidth = geometry.nativeWidth;
     options.nativeHeight = geometry.nativeHeight;
     options.alignment = geometry.alignment;
-    m_plan = imaging::planRegion(request.mask, options);
+    const std::vector<Rect>& frames = request.outpaint.frames;
+    m_plan = frames.empty() ? imaging::planRegion(request.mask, options)
+                            : imaging::planRegionInFrame(request.mask, frames.front(), options);
     if (m_plan.region.empty())
-        return Status::badInput("the mask is empty: paint the area to regenerate");
-    const Image crop = imaging::toRgb(imaging::cropImage(request.image, m_plan.region));
+        return frames.empty() ? Status::badInput("the mask is empty: paint the area to regenerate")
+                              : Status::badInput("the generation frame holds no masked or new pixels: "
+                                                 "move it over the area to fill");
+    Image crop = imaging::toRgb(imaging::cropImage(request.image, m_plan.region));
+    if (!request.outpaint.unknownArea.empty()) {
+        const Image unknown = imaging::cropImage(request.outpaint.unknownArea, m_plan.region);
+        const Status seeded =
+            imaging::seedUnknownArea(request.outpaint.seedMethod, crop, unknown, request.seed, crop);
+        if (!seeded)
+            return seeded;
+    }
     advanceTo(1);
 
     result = InpaintResult{};
@@ -82,28 +94,37 @@ Status InpaintJobRunner::run(const InpaintRequest& request, InpaintResult& resul
     result.prompt = request.prompt;
     result.targetLayerId = request.targetLayerId;
     result.documentRevision = request.documentRevision;
+    result.userMask = m_plan.userMask;
+    result.denoiseGrow = m_plan.denoiseGrow;
+    result.blendFeather = m_plan.blendFeather;
+    result.blendGrow = m_plan.blendGrow;
 
+    imaging::CandidateBlendOptions blendOptions;
+    blendOptions.colorMatch =
+        request.composite.colorMatch ? request.composite.colorMatchMode : imaging::ColorMatchMode::Off;
+    blendOptions.poisson = request.composite.poisson;
     const int stepsPerCandidate = std::max(1, m_backend.stepsPerCandidate(request));
     for (int index = 0; index < request.candidates; ++index) {
         const int firstStep = 1 + index * (stepsPerCandidate + 1);
         if (stopRequested())
             return Status::cancelled();
-        Image filled;
-        const Status status = fillCandidate(request, index, crop, filled);
+        Image filled, changed;
+        const Status status = fillCandidate(request, index, crop, filled, changed);
         if (!status)
             return status;
         advanceTo(firstStep + stepsPerCandidate);
 
         if (stopRequested())
             return Status::cancelled();
-        if (request.composite.colorMatch)
-            filled = imaging::matchColors(filled, m_plan.denoiseMask, crop, m_plan.colorRing);
         InpaintCandidate candidate;
-        candidate.layer = imaging::makeCandidateLayer(filled, m_plan.blendMask);
+        const imaging::CandidateBlendInput blendInput{
+            filled, crop, changed, m_plan.denoiseMask, m_plan.colorRing, m_plan.blendMask};
+        const Status blended = imaging::blendCandidate(blendInput, blendOptions, candidate.layer);
+        if (!blended)
+            return blended;
+        candidate.generated = crop;
+        imaging::copyWhere(filled, changed, candidate.generated);
         candidate.seed = request.seed + static_cast<std::uint64_t>(index);
-        if (candidate.layer.empty())
-            return Status::internal("the " + m_backend.label() +
-                                    " backend returned an image of the wrong size");
         result.candidates.push_back(std::move(candidate));
         advanceTo(firstStep + stepsPerCandidate + 1);
     }
@@ -111,7 +132,7 @@ Status InpaintJobRunner::run(const InpaintRequest& request, InpaintResult& resul
 }
 
 Status InpaintJobRunner::fillCandidate(const InpaintRequest& request, int index, const Image& crop,
-                                       Image& filled) {
+                                       Image& filled, Image& changed) {
     const BackendGeometry geometry = m_backend.geometry();
     const bool resize = geometry.nativeWidth > 0 && geometry.nativeHeight > 0 &&
                         (geometry.nativeWidth != crop.width || geometry.nativeHeight != crop.height);
@@ -132,7 +153,10 @@ Status InpaintJobRunner::fillCandidate(const InpaintRequest& request, int index,
     if (output.width != backendCrop.width || output.height != backendCrop.height)
         return Status::internal("the " + m_backend.label() +
                                 " backend returned an image of the wrong size");
-    filled = imaging::toRgb(resize ? imaging::resizeImage(output, crop.width, crop.height) : output);
+    output = imaging::toRgb(output);
+    // Found at the backend's size: resampling to it and back must not count as a change.
+    changed = imaging::changedMask(output, backendCrop, crop.width, crop.height);
+    filled = resize ? imaging::resizeImage(output, crop.width, crop.height) : output;
     return Status::ok();
 }
 

@@ -10,7 +10,9 @@
 namespace limner::engine {
 
 // Runs one validated request through a backend along the compositing path of DESIGN.md:
-// plan the region, then for each candidate crop, fill, colour-match and blend.
+// plan the region (or take the request's one generation frame), seed the area where the canvas
+// grew, then for each candidate crop, fill, colour-match and blend. Plans of several frames
+// are OutpaintPlanRunner's.
 //
 // Steps: 1 (plan) + candidates × (backend steps + 1 blend). Progress is reported after the
 // plan, after every backend step and after every blend, never decreasing, ending at the total
@@ -36,7 +38,8 @@ private:
 
     bool stopRequested() const;
     void advanceTo(int step, const Image& preview = {});
-    Status fillCandidate(const InpaintRequest& request, int index, const Image& crop, Image& filled);
+    Status fillCandidate(const InpaintRequest& request, int index, const Image& crop, Image& filled,
+                         Image& changed);
 
     InpaintBackend& m_backend;
     Hooks m_hooks;

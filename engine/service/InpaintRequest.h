@@ -2,6 +2,8 @@
 
 #include "engine/core/Image.h"
 #include "engine/core/Rect.h"
+#include "engine/imaging/CandidateBlend.h"
+#include "engine/imaging/OutpaintSeed.h"
 
 #include <cstdint>
 #include <string>
@@ -11,17 +13,32 @@ namespace limner::engine {
 
 // How the result is cut out and blended back (DESIGN.md, "Masks and compositing").
 struct CompositeSettings {
-    int contextMargin = -1;     // px of known pixels around the mask's bounding box; -1 = proportional
-    int denoiseGrow = -1;       // px the denoise mask grows past the user's mask; -1 = proportional
-    int blendFeather = -1;      // px of the blend mask's soft edge; -1 = proportional
-    bool colorMatch = true;     // match colour statistics from a ring of known pixels
+    int contextMargin = -1; // px of known pixels around the mask's bounding box; -1 = proportional
+    int denoiseGrow = -1;   // px the denoise mask grows past the user's mask; -1 = proportional
+    int blendFeather = -1;  // px of the blend mask's soft edge; -1 = proportional
+    bool colorMatch = true; // match colour statistics from a ring of known pixels
+    // How colour match works when colorMatch is on: per-channel statistics or histograms.
+    imaging::ColorMatchMode colorMatchMode = imaging::ColorMatchMode::Statistics;
+    int blendGrow = -1;   // px the candidate stays opaque past the mask; -1 = half the feather
+    bool poisson = false; // gradient-domain blending (OpenCV seamlessClone) inside the blend mask
+};
+
+// Outpainting: the canvas was grown (by the caller, before the request) and part of it holds no
+// picture yet. DESIGN.md, "Masks and compositing".
+struct OutpaintSettings {
+    Image unknownArea; // 1 channel, canvas-sized: 255 where the canvas holds no picture
+                       //   yet; every such pixel must also be in the mask. Empty = none
+    imaging::SeedMethod seedMethod = imaging::SeedMethod::EdgeExtend; // how it is seeded first
+    // The crops: one generation frame, or a plan of several (planOutpaintFrames) run in order,
+    // each seeing the results of the ones before. Empty = the region is planned from the mask.
+    std::vector<Rect> frames;
 };
 
 // One generation job. Carries values, not pointers into the document: the pixels it needs,
 // the layer it targets and the revision it was made from, so a stale result can be dropped.
 struct InpaintRequest {
-    Image image;                // flattened visible canvas, RGB or RGBA, 8 bit
-    Image mask;                 // 1 channel, canvas-sized: 255 = regenerate, 0 = keep
+    Image image; // flattened visible canvas, RGB or RGBA, 8 bit
+    Image mask;  // 1 channel, canvas-sized: 255 = regenerate, 0 = keep
     std::string backend = "telea";
     std::string prompt;
     std::string negativePrompt;
@@ -30,26 +47,34 @@ struct InpaintRequest {
     int targetLayerId = -1;
     std::uint64_t documentRevision = 0;
     CompositeSettings composite;
+    OutpaintSettings outpaint;
 };
 
 struct InpaintCandidate {
-    Image layer;                // RGBA, region-sized: generated pixels with alpha = blend mask
+    Image layer; // RGBA, region-sized: generated pixels with alpha = blend mask
     std::uint64_t seed = 0;
+    Image generated; // RGB, region-sized: the fill before colour match and alpha, with
+                     //   the original's pixels wherever the fill left them as they were
 };
 
 struct InpaintResult {
-    Rect region;                // where the candidates sit on the canvas (the crop rectangle)
+    Rect region; // where the candidates sit on the canvas (the crop rectangle)
     std::vector<InpaintCandidate> candidates;
     std::string backend;
     std::string prompt;
     int targetLayerId = -1;
     std::uint64_t documentRevision = 0;
+    // What re-blending a candidate later needs besides its generated pixels.
+    Image userMask;       // 1 channel, region-sized: the request's mask inside the region
+    int denoiseGrow = 0;  // how far past the mask the fill owned its pixels (caps re-blends)
+    int blendFeather = 0; // the settings the candidates' alpha was made with
+    int blendGrow = 0;
 };
 
 struct JobProgress {
-    int step = 0;               // steps done, 0..total, never decreasing within a job
+    int step = 0; // steps done, 0..total, never decreasing within a job
     int total = 1;
-    Image preview;              // optional, region-sized RGB; empty when none
+    Image preview; // optional, region-sized RGB; empty when none
 };
 
 } // namespace limner::engine

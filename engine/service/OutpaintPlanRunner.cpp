@@ -1,0 +1,176 @@
+#include "engine/service/OutpaintPlanRunner.h"
+
+#include "engine/imaging/Composite.h"
+#include "engine/imaging/ImageOps.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace limner::engine {
+
+namespace {
+
+InpaintRequest frameRequest(const InpaintRequest& request, const Image& image, const Image& todo,
+                            const Image& unknown, const Rect& frame, std::uint64_t seed) {
+    InpaintRequest sub;
+    sub.image = image;
+    sub.mask = todo;
+    sub.backend = request.backend;
+    sub.prompt = request.prompt;
+    sub.negativePrompt = request.negativePrompt;
+    sub.seed = seed;
+    sub.candidates = 1;
+    sub.composite = request.composite;
+    sub.outpaint.unknownArea = unknown;
+    sub.outpaint.seedMethod = request.outpaint.seedMethod;
+    sub.outpaint.frames = {frame};
+    return sub;
+}
+
+Rect unionOf(const std::vector<Rect>& frames, int width, int height) {
+    int l = width, t = height, r = 0, b = 0;
+    for (const Rect& f : frames) {
+        const Rect c = f.intersected(Rect{0, 0, width, height});
+        if (c.empty())
+            continue;
+        l = std::min(l, c.x);
+        t = std::min(t, c.y);
+        r = std::max(r, c.right());
+        b = std::max(b, c.bottom());
+    }
+    return r > l && b > t ? Rect{l, t, r - l, b - t} : Rect{};
+}
+
+// The layer that, composited over original, gives result: alpha is the frames' combined
+// coverage, colour solves source-over for it.
+Image layerFor(const Image& original, const Image& result, const Image& coverage, const Rect& region) {
+    Image layer(region.width, region.height, 4);
+    for (int y = 0; y < region.height; ++y) {
+        for (int x = 0; x < region.width; ++x) {
+            const std::uint8_t* o = original.pixel(region.x + x, region.y + y);
+            const std::uint8_t* w = result.pixel(region.x + x, region.y + y);
+            const unsigned a = coverage.pixel(region.x + x, region.y + y)[0];
+            std::uint8_t* px = layer.pixel(x, y);
+            px[3] = static_cast<std::uint8_t>(a);
+            if (a == 0)
+                continue;
+            const bool noPicture = original.channels == 4 && o[3] == 0;
+            for (int c = 0; c < 3; ++c) {
+                if (a == 255 || noPicture) {
+                    px[c] = w[c];
+                    continue;
+                }
+                const int value = (static_cast<int>(w[c]) * 255 - static_cast<int>(o[c]) * (255 - a) +
+                                   static_cast<int>(a / 2)) /
+                                  static_cast<int>(a);
+                px[c] = static_cast<std::uint8_t>(std::clamp(value, 0, 255));
+            }
+            if (noPicture && result.channels == 4)
+                px[3] = w[3];
+        }
+    }
+    return layer;
+}
+
+} // namespace
+
+OutpaintPlanRunner::OutpaintPlanRunner(InpaintBackend& backend, InpaintJobRunner::Hooks hooks)
+    : m_backend(backend)
+    , m_hooks(std::move(hooks)) {}
+
+int OutpaintPlanRunner::totalSteps(const InpaintBackend& backend, const InpaintRequest& request) {
+    InpaintRequest one;
+    one.candidates = 1;
+    one.prompt = request.prompt;
+    const int frames = std::max<int>(1, static_cast<int>(request.outpaint.frames.size()));
+    return request.candidates * frames * InpaintJobRunner::totalSteps(backend, one);
+}
+
+Status OutpaintPlanRunner::run(const InpaintRequest& request, InpaintResult& result) {
+    m_stepsDone = 0;
+    m_total = totalSteps(m_backend, request);
+    result = InpaintResult{};
+    result.region = unionOf(request.outpaint.frames, request.image.width, request.image.height);
+    result.backend = m_backend.name();
+    result.prompt = request.prompt;
+    result.targetLayerId = request.targetLayerId;
+    result.documentRevision = request.documentRevision;
+    result.userMask = imaging::cropImage(request.mask, result.region);
+    for (int index = 0; index < request.candidates; ++index) {
+        const Status status = runCandidate(request, index, result);
+        if (!status)
+            return status;
+    }
+    return Status::ok();
+}
+
+Status OutpaintPlanRunner::runCandidate(const InpaintRequest& request, int index,
+                                        InpaintResult& result) {
+    const std::uint64_t seed = request.seed + static_cast<std::uint64_t>(index);
+    Image working = request.image;
+    Image todo = request.mask;
+    Image unknown = request.outpaint.unknownArea;
+    Image coverage(request.image.width, request.image.height, 1);
+    const int frameSteps =
+        InpaintJobRunner::totalSteps(m_backend, frameRequest(request, {}, {}, {}, {}, 0));
+    bool first = result.candidates.empty();
+
+    for (const Rect& frame : request.outpaint.frames) {
+        const int base = m_stepsDone;
+        InpaintJobRunner::Hooks hooks;
+        hooks.stopRequested = m_hooks.stopRequested;
+        hooks.progress = [this, base](const JobProgress& p) {
+            if (m_hooks.progress)
+                m_hooks.progress(JobProgress{std::min(base + p.step, m_total), m_total, {}});
+        };
+        if (m_hooks.stopRequested && m_hooks.stopRequested())
+            return Status::cancelled();
+        const Image inFrame = imaging::cropImage(todo, frame);
+        if (inFrame.empty() || std::all_of(inFrame.bytes.begin(), inFrame.bytes.end(),
+                                           [](std::uint8_t v) { return v == 0; })) {
+            m_stepsDone = base + frameSteps;
+            if (m_hooks.progress)
+                m_hooks.progress(JobProgress{m_stepsDone, m_total, {}});
+            continue;
+        }
+        InpaintJobRunner runner(m_backend, std::move(hooks));
+        InpaintResult part;
+        const Status status =
+            runner.run(frameRequest(request, working, todo, unknown, frame, seed), part);
+        if (!status)
+            return status;
+        m_stepsDone = base + frameSteps;
+        const Rect& r = part.region;
+        const Image& layer = part.candidates.front().layer;
+        working = imaging::compositeOver(working, layer, r.x, r.y);
+        for (int y = 0; y < r.height; ++y) {
+            for (int x = 0; x < r.width; ++x) {
+                std::uint8_t& c = coverage.pixel(r.x + x, r.y + y)[0];
+                const unsigned a = layer.pixel(x, y)[3];
+                c = static_cast<std::uint8_t>(a + (c * (255 - a) + 127) / 255);
+                // What this frame generated is known to the frames after it.
+                if (part.userMask.pixel(x, y)[0] != 0) {
+                    todo.pixel(r.x + x, r.y + y)[0] = 0;
+                    if (!unknown.empty())
+                        unknown.pixel(r.x + x, r.y + y)[0] = 0;
+                }
+            }
+        }
+        if (first) {
+            result.denoiseGrow = part.denoiseGrow;
+            result.blendFeather = part.blendFeather;
+            result.blendGrow = part.blendGrow;
+            first = false;
+        } else {
+            result.denoiseGrow = std::min(result.denoiseGrow, part.denoiseGrow);
+        }
+    }
+    InpaintCandidate candidate;
+    candidate.seed = seed;
+    candidate.layer = layerFor(request.image, working, coverage, result.region);
+    candidate.generated = imaging::toRgb(imaging::cropImage(working, result.region));
+    result.candidates.push_back(std::move(candidate));
+    return Status::ok();
+}
+
+} // namespace limner::engine
