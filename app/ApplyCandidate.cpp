@@ -48,6 +48,10 @@ int applyCandidateAsLayer(Document& document, const engine::InpaintResult& resul
                      : QString::fromStdString(result.prompt);
     layer.pixels = ImageConvert::toLayerPixels(pixels);
     layer.offset = region.topLeft();
+    layer.generation.backend = QString::fromStdString(result.backend);
+    layer.generation.prompt = QString::fromStdString(result.prompt);
+    layer.generation.seed = result.candidates[static_cast<std::size_t>(candidateIndex)].seed;
+    layer.generation.fromTrainedModel = GenerationInfo::isTrainedModelBackend(layer.generation.backend);
     const int target = document.indexOfLayer(result.targetLayerId);
     const int index = target < 0 ? document.layerCount() : target + 1;
     const bool clearMask = mask == MaskAfterAccept::Clear && !document.maskIsEmpty();

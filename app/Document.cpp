@@ -63,6 +63,43 @@ void Document::reset(const QImage& image, const QString& layerName) {
     emit revisionChanged(d->revision);
 }
 
+bool Document::resetFromLayers(const QSize& canvasSize, const std::vector<Layer>& layers,
+                               const QImage& mask, int activeLayerId) {
+    if (canvasSize.isEmpty() || (!mask.isNull() && mask.size() != canvasSize))
+        return false;
+    std::vector<int> ids;
+    for (const Layer& layer : layers) {
+        if (layer.id <= 0 || layer.pixels.isNull() || std::isnan(layer.opacity) ||
+            layer.opacity < 0.0 || layer.opacity > 1.0 ||
+            std::find(ids.begin(), ids.end(), layer.id) != ids.end())
+            return false;
+        ids.push_back(layer.id);
+    }
+    d->undoStack.clear();
+    d->strokeActive = false;
+    d->strokeSnapshot = QImage();
+    d->canvasSize = canvasSize;
+    d->layers = layers;
+    for (Layer& layer : d->layers) {
+        if (layer.pixels.format() != QImage::Format_ARGB32_Premultiplied)
+            layer.pixels = layer.pixels.convertToFormat(QImage::Format_ARGB32_Premultiplied);
+    }
+    d->mask = mask.isNull() ? emptyMask(canvasSize) : mask.convertToFormat(QImage::Format_Grayscale8);
+    d->nextLayerId =
+        std::max(d->nextLayerId, ids.empty() ? 1 : *std::max_element(ids.begin(), ids.end()) + 1);
+    if (std::find(ids.begin(), ids.end(), activeLayerId) != ids.end())
+        d->activeLayerId = activeLayerId;
+    else
+        d->activeLayerId = ids.empty() ? -1 : ids.back();
+    ++d->revision;
+    emit documentReset();
+    emit layersChanged();
+    emit maskChanged(canvasRect());
+    emit activeLayerChanged(d->activeLayerId);
+    emit revisionChanged(d->revision);
+    return true;
+}
+
 QSize Document::canvasSize() const {
     return d->canvasSize;
 }

@@ -14,16 +14,26 @@ namespace limner::app {
 struct GenerationInfo {
     QString prompt;
     QString negativePrompt;
-    QString backend;        // engine backend name ("telea", a model folder name, …)
+    QString backend; // engine backend name ("telea", a model folder name, …)
     quint64 seed = 0;
     bool fromTrainedModel = false; // true for diffusion models, false for the classical fills
-    QImage generated;       // region-sized RGBA: the backend's pixels before alpha was applied
-    QImage userMask;        // region-sized Grayscale8: the user's mask cut to the region
-    int blendFeather = -1;  // the settings the current alpha was made with (-1 = proportional)
+    QImage generated;              // region-sized RGBA: the backend's pixels before alpha was applied
+    QImage userMask;               // region-sized Grayscale8: the user's mask cut to the region
+    int blendFeather = -1;         // the settings the current alpha was made with (-1 = proportional)
     int blendGrow = -1;
     bool colorMatch = true;
+    // Set when the layer is a merge of model pixels with other pixels: a model took part, but
+    // not every pixel is its own (exports then say "composite", not "generated").
+    bool mixedWithOtherPixels = false;
 
     bool isValid() const { return !backend.isEmpty(); }
+
+    // The classical fills are not trained models; any other backend is. Unknown names count as
+    // models, so that an export never fails to declare a model that took part.
+    static bool isTrainedModelBackend(const QString& name) {
+        return name != QLatin1String("telea") && name != QLatin1String("navier-stokes") &&
+               name != QLatin1String("fsr");
+    }
 };
 
 } // namespace limner::app

@@ -2,6 +2,7 @@
 
 #include "app/ImageConvert.h"
 
+#include <QBuffer>
 #include <QDir>
 #include <QFileInfo>
 #include <QImageReader>
@@ -134,6 +135,32 @@ QString ImageIO::checkWritable(const QString& path) {
     return {};
 }
 
+QByteArray ImageIO::encode(const QImage& image, const QString& suffix, QString* errorMessage,
+                           int quality) {
+    auto fail = [&](const QString& message) {
+        if (errorMessage)
+            *errorMessage = message;
+        return QByteArray();
+    };
+    if (image.isNull())
+        return fail(QStringLiteral("there is no image to save"));
+    const QByteArray format = writerFormatForSuffix(suffix);
+    if (format.isEmpty())
+        return fail(
+            QStringLiteral("unknown file type .%1; use .png, .jpg, .webp or .tiff").arg(suffix));
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    QImageWriter writer(&buffer, format);
+    if (format == "jpeg" || format == "webp")
+        writer.setQuality(quality < 0 ? kDefaultQuality : std::min(quality, 100));
+    if (!writer.write(prepareForFormat(image, format)))
+        return fail(writer.errorString());
+    if (errorMessage)
+        errorMessage->clear();
+    return bytes;
+}
+
 bool ImageIO::save(const QImage& image, const QString& path, QString* errorMessage, int quality) {
     auto fail = [&](const QString& message) {
         if (errorMessage)
@@ -146,16 +173,16 @@ bool ImageIO::save(const QImage& image, const QString& path, QString* errorMessa
     if (!problem.isEmpty())
         return fail(problem);
 
-    const QByteArray format = writerFormatForSuffix(QFileInfo(path).suffix());
+    QString error;
+    const QByteArray bytes = encode(image, QFileInfo(path).suffix(), &error, quality);
+    if (bytes.isEmpty())
+        return fail(QStringLiteral("cannot save %1: %2").arg(displayName(path), error));
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return fail(QStringLiteral("cannot save %1: %2").arg(displayName(path), file.errorString()));
-    QImageWriter writer(&file, format);
-    if (format == "jpeg" || format == "webp")
-        writer.setQuality(quality < 0 ? kDefaultQuality : std::min(quality, 100));
-    if (!writer.write(prepareForFormat(image, format))) {
+    if (file.write(bytes) != bytes.size()) {
         file.cancelWriting();
-        return fail(QStringLiteral("cannot save %1: %2").arg(displayName(path), writer.errorString()));
+        return fail(QStringLiteral("cannot save %1: %2").arg(displayName(path), file.errorString()));
     }
     if (!file.commit())
         return fail(QStringLiteral("cannot save %1: %2").arg(displayName(path), file.errorString()));

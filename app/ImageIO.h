@@ -29,6 +29,11 @@ public:
     // so translucent pixels are composited over white.
     static bool save(const QImage& image, const QString& path, QString* errorMessage, int quality = -1);
 
+    // The bytes save() would write for a file with this suffix, or empty with *errorMessage set;
+    // lets callers add metadata (app/project/ImageExporter) before the bytes reach the disk.
+    static QByteArray encode(const QImage& image, const QString& suffix, QString* errorMessage,
+                             int quality = -1);
+
     // A message when path cannot be written as an image (unknown suffix, missing or read-only
     // folder), empty when it can; lets a long job refuse an output before it starts.
     static QString checkWritable(const QString& path);

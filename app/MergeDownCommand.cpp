@@ -19,6 +19,22 @@ Layer MergeDownCommand::mergedLayer(const Layer& lower, const Layer& upper) {
     merged.offset = rect.topLeft();
     merged.opacity = 1.0;
     merged.visible = true;
+    // A merge keeps the provenance of both, so an export still declares a model's part; the
+    // re-blend data no longer fits the merged pixels and is dropped.
+    const GenerationInfo& model =
+        upper.generation.fromTrainedModel ? upper.generation : lower.generation;
+    if (model.fromTrainedModel) {
+        GenerationInfo info;
+        info.prompt = model.prompt;
+        info.negativePrompt = model.negativePrompt;
+        info.backend = model.backend;
+        info.seed = model.seed;
+        info.fromTrainedModel = true;
+        info.mixedWithOtherPixels =
+            !upper.generation.fromTrainedModel || !lower.generation.fromTrainedModel ||
+            upper.generation.mixedWithOtherPixels || lower.generation.mixedWithOtherPixels;
+        merged.generation = info;
+    }
     merged.pixels = QImage(rect.size(), QImage::Format_ARGB32_Premultiplied);
     merged.pixels.fill(Qt::transparent);
     QPainter painter(&merged.pixels);

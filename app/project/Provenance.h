@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace limner::app {
+
+struct ProjectSnapshot;
+
+// What an exported picture declares about how it was made: the IPTC digital source type
+// (https://cv.iptc.org/newscodes/digitalsourcetype/), decided from the layers' GenerationInfo.
+// Classical fills (OpenCV Telea, Navier–Stokes, FSR) are not trained models and declare
+// nothing, like hand edits.
+class Provenance {
+public:
+    enum class SourceType {
+        None,                            // no visible pixel came from a trained model
+        CompositeWithTrainedAlgorithmic, // some visible pixels did
+        TrainedAlgorithmic               // every visible pixel did
+    };
+
+    // Exact, by compositing: a model's pixels count only where they change the picture (a
+    // hidden or fully covered generated layer does not).
+    static SourceType of(const ProjectSnapshot& snapshot);
+
+    static QString digitalSourceTypeUri(SourceType type); // empty for None
+    // A complete XMP packet (UTF-8) with Iptc4xmpExt:DigitalSourceType and xmp:CreatorTool;
+    // empty for None.
+    static QByteArray xmpPacket(SourceType type, const QString& creatorTool);
+    // The "parameters" text other generators write (prompt, then "Steps: …, Seed: …, Model: …"),
+    // from the visible model layers, topmost first; empty when there are none.
+    static QString generationParameters(const ProjectSnapshot& snapshot);
+};
+
+} // namespace limner::app
