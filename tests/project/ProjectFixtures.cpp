@@ -87,6 +87,15 @@ void buildLayeredDocument(limner::app::Document& document) {
     document.setMaskRegion(mask, QStringLiteral("Mask"));
 }
 
+limner::app::Layer numberedLayer(int n) {
+    limner::app::Layer layer;
+    layer.name = QStringLiteral("edit %1").arg(n);
+    layer.pixels = QImage(32, 32, QImage::Format_ARGB32_Premultiplied);
+    layer.pixels.fill(qRgba((n * 37) % 256, (n * 91) % 256, (n * 13) % 256, 255));
+    layer.offset = QPoint((n * 17) % 480, (n * 29) % 480);
+    return layer;
+}
+
 QByteArray readFile(const QString& path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
