@@ -129,6 +129,28 @@ void DocumentCommandAccess::writeMask(Document& doc, const QPoint& topLeft, cons
     emit doc.maskChanged(target);
 }
 
+bool DocumentCommandAccess::resizeCanvas(Document& doc, const QSize& size, const QPoint& shift) {
+    if (size.isEmpty())
+        return false;
+    QImage mask(size, QImage::Format_Grayscale8);
+    mask.fill(0);
+    const QImage& old = doc.d->mask;
+    const QRect kept = QRect(shift, old.size()).intersected(mask.rect());
+    for (int y = kept.top(); y <= kept.bottom(); ++y)
+        std::memcpy(mask.scanLine(y) + kept.x(),
+                    old.constScanLine(y - shift.y()) + (kept.x() - shift.x()),
+                    static_cast<std::size_t>(kept.width()));
+    doc.d->mask = mask;
+    doc.d->canvasSize = size;
+    for (Layer& layer : doc.d->layers)
+        layer.offset += shift;
+    emit doc.layersChanged();
+    for (const Layer& layer : doc.d->layers)
+        emit doc.layerPixelsChanged(layer.id, QRect(QPoint(0, 0), size));
+    emit doc.maskChanged(QRect(QPoint(0, 0), size));
+    return true;
+}
+
 void DocumentCommandAccess::bumpRevision(Document& doc) {
     ++doc.d->revision;
     emit doc.revisionChanged(doc.d->revision);

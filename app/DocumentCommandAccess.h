@@ -30,6 +30,10 @@ public:
     // Copies pixels (Grayscale8) into the mask at topLeft (canvas coordinates).
     static void writeMask(Document& doc, const QPoint& topLeft, const QImage& pixels);
     static void bumpRevision(Document& doc);
+    // Gives the canvas a new size with the old canvas's top-left at shift: every layer moves by
+    // shift (its pixels are untouched), the mask keeps its pixels where the two canvases meet
+    // and is 0 (keep) elsewhere. Emits layersChanged and maskChanged for the whole canvas.
+    static bool resizeCanvas(Document& doc, const QSize& size, const QPoint& shift);
 };
 
 } // namespace limner::app

@@ -102,6 +102,11 @@ QString EngineClient::backendLabel(const QString& backend) {
     return QString::fromStdString(engine::Engine::backendLabel(backend.toStdString()));
 }
 
+QSize EngineClient::backendNativeSize(const QString& backend) {
+    const engine::BackendGeometry g = engine::Engine::backendGeometry(backend.toStdString());
+    return g.nativeWidth > 0 && g.nativeHeight > 0 ? QSize(g.nativeWidth, g.nativeHeight) : QSize();
+}
+
 QString EngineClient::validate(const engine::InpaintRequest& request) {
     const engine::Status status = engine::Engine::validate(request);
     return status.isOk() ? QString() : QString::fromStdString(status.message());

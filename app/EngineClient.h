@@ -5,6 +5,7 @@
 #include <QImage>
 #include <QMetaType>
 #include <QObject>
+#include <QSize>
 #include <QString>
 #include <QStringList>
 #include <memory>
@@ -52,6 +53,8 @@ public:
 
     static QStringList backendNames();
     static QString backendLabel(const QString& backend);
+    // The size a backend works at (its generation frame's default); empty = any size.
+    static QSize backendNativeSize(const QString& backend);
     // Empty when the request can run; otherwise the engine's message.
     static QString validate(const engine::InpaintRequest& request);
 

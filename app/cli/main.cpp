@@ -1,4 +1,5 @@
 #include "app/cli/InpaintCommand.h"
+#include "app/cli/OutpaintCommand.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -21,6 +22,127 @@ int printUsageError(const QString& message) {
     return kExitUsage;
 }
 
+struct OutpaintOptions {
+    QCommandLineOption left{QStringLiteral("left"),
+                            QStringLiteral("Outpaint: pixels to add on the left."), QStringLiteral("N"),
+                            QStringLiteral("0")};
+    QCommandLineOption right{QStringLiteral("right"),
+                             QStringLiteral("Outpaint: pixels to add on the right."),
+                             QStringLiteral("N"), QStringLiteral("0")};
+    QCommandLineOption top{QStringLiteral("top"), QStringLiteral("Outpaint: pixels to add at the top."),
+                           QStringLiteral("N"), QStringLiteral("0")};
+    QCommandLineOption bottom{QStringLiteral("bottom"),
+                              QStringLiteral("Outpaint: pixels to add at the bottom."),
+                              QStringLiteral("N"), QStringLiteral("0")};
+    QCommandLineOption model{
+        QStringLiteral("model"),
+        QStringLiteral("Outpaint: a diffusion model folder (instead of --backend)."),
+        QStringLiteral("dir")};
+    QCommandLineOption seedFill{
+        QStringLiteral("seed-fill"),
+        QStringLiteral("Outpaint: how the new area is seeded: edge, reflect, telea, "
+                       "fsr, blur, noise or none (default edge)."),
+        QStringLiteral("method"), QStringLiteral("edge")};
+    QCommandLineOption colorMatch{QStringLiteral("color-match"),
+                                  QStringLiteral("Outpaint: off, stats or histogram (default stats)."),
+                                  QStringLiteral("mode"), QStringLiteral("stats")};
+    QCommandLineOption poisson{
+        QStringLiteral("poisson"),
+        QStringLiteral("Outpaint: Poisson (gradient-domain) blending at the seam.")};
+    QCommandLineOption frame{
+        QStringLiteral("frame"),
+        QStringLiteral("Outpaint: size of each generation frame (default: the backend's "
+                       "native size, or the whole picture)."),
+        QStringLiteral("WxH")};
+};
+
+OutpaintOptions addOutpaintOptions(QCommandLineParser& parser) {
+    OutpaintOptions o;
+    parser.addOptions(
+        {o.left, o.right, o.top, o.bottom, o.model, o.seedFill, o.colorMatch, o.poisson, o.frame});
+    return o;
+}
+
+int runOutpaint(const QCommandLineParser& parser, const OutpaintOptions& o) {
+    for (const char* required : {"image", "out"}) {
+        if (!parser.isSet(QString::fromLatin1(required)))
+            return printUsageError(QStringLiteral("outpaint needs --%1").arg(QLatin1String(required)));
+    }
+    if (parser.isSet(QStringLiteral("mask")))
+        return printUsageError(
+            QStringLiteral("outpaint takes no --mask: the new area is what it fills"));
+    if (parser.isSet(QStringLiteral("backend")) && parser.isSet(o.model))
+        return printUsageError(QStringLiteral("give either --backend or --model, not both"));
+    limner::cli::OutpaintCommand command;
+    command.imagePath = parser.value(QStringLiteral("image"));
+    command.outputPath = parser.value(QStringLiteral("out"));
+    command.backend = parser.value(QStringLiteral("backend"));
+    command.modelPath = parser.value(o.model);
+    command.prompt = parser.value(QStringLiteral("prompt"));
+    bool ok = false;
+    command.seed = parser.value(QStringLiteral("seed")).toULongLong(&ok);
+    if (!ok)
+        return printUsageError(QStringLiteral("--seed must be a whole number ≥ 0, not '%1'")
+                                   .arg(parser.value(QStringLiteral("seed"))));
+    int* sides[] = {&command.margins.left, &command.margins.right, &command.margins.top,
+                    &command.margins.bottom};
+    const QCommandLineOption* options[] = {&o.left, &o.right, &o.top, &o.bottom};
+    for (int i = 0; i < 4; ++i) {
+        *sides[i] = parser.value(*options[i]).toInt(&ok);
+        if (!ok || *sides[i] < 0 || *sides[i] > 8192)
+            return printUsageError(QStringLiteral("--%1 must be 0 to 8192 pixels, not '%2'")
+                                       .arg(options[i]->names().first(), parser.value(*options[i])));
+    }
+    if (!limner::engine::imaging::parseSeedMethod(parser.value(o.seedFill).toLatin1().constData(),
+                                                  command.seedMethod))
+        return printUsageError(
+            QStringLiteral(
+                "--seed-fill must be edge, reflect, telea, fsr, blur, noise or none, not '%1'")
+                .arg(parser.value(o.seedFill)));
+    const QString match = parser.value(o.colorMatch);
+    using limner::engine::imaging::ColorMatchMode;
+    if (match == QLatin1String("off"))
+        command.colorMatch = ColorMatchMode::Off;
+    else if (match == QLatin1String("stats"))
+        command.colorMatch = ColorMatchMode::Statistics;
+    else if (match == QLatin1String("histogram"))
+        command.colorMatch = ColorMatchMode::Histogram;
+    else
+        return printUsageError(
+            QStringLiteral("--color-match must be off, stats or histogram, not '%1'").arg(match));
+    command.poisson = parser.isSet(o.poisson);
+    if (parser.isSet(o.frame)) {
+        const QStringList frame = parser.value(o.frame).split(QLatin1Char('x'));
+        int fw = 0, fh = 0;
+        if (frame.size() == 2) {
+            fw = frame[0].toInt(&ok);
+            if (ok)
+                fh = frame[1].toInt(&ok);
+        }
+        if (frame.size() != 2 || !ok || fw < 64 || fh < 64 || fw > 4096 || fh > 4096)
+            return printUsageError(
+                QStringLiteral("--frame must be WIDTHxHEIGHT, each 64 to 4096, not '%1'")
+                    .arg(parser.value(o.frame)));
+        command.frameSize = QSize(fw, fh);
+    }
+    if (parser.isSet(QStringLiteral("quality"))) {
+        command.quality = parser.value(QStringLiteral("quality")).toInt(&ok);
+        if (!ok || command.quality < 0 || command.quality > 100)
+            return printUsageError(QStringLiteral("--quality must be 0 to 100, not '%1'")
+                                       .arg(parser.value(QStringLiteral("quality"))));
+    }
+    if (parser.isSet(QStringLiteral("feather"))) {
+        command.feather = parser.value(QStringLiteral("feather")).toInt(&ok);
+        if (!ok || command.feather < 0 || command.feather > 256)
+            return printUsageError(QStringLiteral("--feather must be 0 to 256 pixels, not '%1'")
+                                       .arg(parser.value(QStringLiteral("feather"))));
+    }
+    const QString error = command.run();
+    if (!error.isEmpty())
+        return printError(error);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char* argv[]) {
@@ -38,13 +160,15 @@ int main(int argc, char* argv[]) {
     parser.setApplicationDescription(QStringLiteral(
         "Limner from the command line.\n\n"
         "  limner-cli inpaint --image in.png --mask mask.png --backend telea --out out.png [--seed "
-        "N]\n\n"
+        "N]\n"
+        "  limner-cli outpaint --image in.png --left N --right N --top N --bottom N --out out.png\n"
+        "                      [--backend NAME | --model DIR] [--prompt TEXT] [--seed-fill edge]\n\n"
         "The mask is an image of the same size: white = regenerate, black = keep (colour masks are\n"
         "converted to gray, transparent pixels count as black). Output format follows the suffix\n"
         "of --out: .png, .jpg, .webp or .tiff."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("inpaint"));
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("inpaint or outpaint"));
     const QCommandLineOption imageOption(QStringLiteral("image"), QStringLiteral("Picture to edit."),
                                          QStringLiteral("file"));
     const QCommandLineOption maskOption(QStringLiteral("mask"), QStringLiteral("Mask image."),
@@ -70,6 +194,7 @@ int main(int argc, char* argv[]) {
         QStringLiteral("px"));
     parser.addOptions({imageOption, maskOption, outOption, backendOption, seedOption, promptOption,
                        qualityOption, featherOption});
+    const OutpaintOptions outpaint = addOutpaintOptions(parser);
 
     if (!parser.parse(QCoreApplication::arguments()))
         return printUsageError(parser.errorText());
@@ -81,9 +206,12 @@ int main(int argc, char* argv[]) {
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
         return printUsageError(QStringLiteral("no command given"));
-    if (positional.size() > 1 || positional.first() != QLatin1String("inpaint"))
+    const bool outpainting = positional.size() == 1 && positional.first() == QLatin1String("outpaint");
+    if (positional.size() > 1 || (positional.first() != QLatin1String("inpaint") && !outpainting))
         return printUsageError(
             QStringLiteral("unknown command '%1'").arg(positional.join(QLatin1Char(' '))));
+    if (outpainting)
+        return runOutpaint(parser, outpaint);
     for (const QCommandLineOption* required : {&imageOption, &maskOption, &outOption}) {
         if (!parser.isSet(*required))
             return printUsageError(QStringLiteral("inpaint needs --%1").arg(required->names().first()));

@@ -17,6 +17,9 @@ public:
         std::string name;
         std::string label;
         std::function<std::unique_ptr<InpaintBackend>()> create;
+        // The backend's working size, known without creating it (no model loading): the
+        // generation frame takes its aspect and size from it.
+        BackendGeometry geometry{};
     };
 
     static const std::vector<Entry>& entries();

@@ -276,6 +276,11 @@ std::string Engine::backendLabel(const std::string& name) {
     return entry ? entry->label : name;
 }
 
+BackendGeometry Engine::backendGeometry(const std::string& name) {
+    const auto* entry = BackendRegistry::find(name);
+    return entry ? entry->geometry : BackendGeometry{};
+}
+
 Status Engine::validate(const InpaintRequest& request) {
     const Image& image = request.image;
     const Image& mask = request.mask;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/core/Status.h"
+#include "engine/service/InpaintBackend.h"
 #include "engine/service/InpaintRequest.h"
 
 #include <cstdint>
@@ -48,6 +49,8 @@ public:
     static std::vector<std::string> backendNames();
     // A human-readable label for a backend name ("OpenCV Telea").
     static std::string backendLabel(const std::string& name);
+    // The working size of a backend (nativeWidth/Height 0 = any size); {} for unknown names.
+    static BackendGeometry backendGeometry(const std::string& name);
 
     // Checks a request without running it (sizes, channels, empty mask, unknown backend).
     static Status validate(const InpaintRequest& request);

@@ -2,6 +2,7 @@
 
 #include "engine/imaging/Composite.h"
 #include "engine/imaging/ImageOps.h"
+#include "engine/imaging/MaskOps.h"
 
 #include <algorithm>
 #include <utility>
@@ -25,6 +26,23 @@ InpaintRequest frameRequest(const InpaintRequest& request, const Image& image, c
     sub.outpaint.seedMethod = request.outpaint.seedMethod;
     sub.outpaint.frames = {frame};
     return sub;
+}
+
+// What a frame regenerates: what is left to do inside it, plus a band of what the frames before
+// it generated next to that, so the seam between two frames lies inside this frame's fill
+// rather than on the edge of its blend mask.
+Image frameMask(const Image& todo, const Image& generated, const Rect& frame) {
+    const int band = std::max(8, std::min(frame.width, frame.height) / 8);
+    Image inFrame(todo.width, todo.height, 1);
+    const Rect r = frame.intersected(Rect{0, 0, todo.width, todo.height});
+    for (int y = r.y; y < r.bottom(); ++y)
+        std::copy_n(todo.pixel(r.x, y), r.width, inFrame.pixel(r.x, y));
+    const Image near = imaging::growMask(inFrame, band);
+    Image mask = todo;
+    for (std::size_t i = 0; i < mask.bytes.size(); ++i)
+        if (generated.bytes[i] != 0 && near.bytes[i] != 0)
+            mask.bytes[i] = 255;
+    return mask;
 }
 
 Rect unionOf(const std::vector<Rect>& frames, int width, int height) {
@@ -111,6 +129,7 @@ Status OutpaintPlanRunner::runCandidate(const InpaintRequest& request, int index
     Image todo = request.mask;
     Image unknown = request.outpaint.unknownArea;
     Image coverage(request.image.width, request.image.height, 1);
+    Image generated(request.image.width, request.image.height, 1);
     const int frameSteps =
         InpaintJobRunner::totalSteps(m_backend, frameRequest(request, {}, {}, {}, {}, 0));
     bool first = result.candidates.empty();
@@ -135,8 +154,9 @@ Status OutpaintPlanRunner::runCandidate(const InpaintRequest& request, int index
         }
         InpaintJobRunner runner(m_backend, std::move(hooks));
         InpaintResult part;
-        const Status status =
-            runner.run(frameRequest(request, working, todo, unknown, frame, seed), part);
+        const Status status = runner.run(
+            frameRequest(request, working, frameMask(todo, generated, frame), unknown, frame, seed),
+            part);
         if (!status)
             return status;
         m_stepsDone = base + frameSteps;
@@ -151,6 +171,7 @@ Status OutpaintPlanRunner::runCandidate(const InpaintRequest& request, int index
                 // What this frame generated is known to the frames after it.
                 if (part.userMask.pixel(x, y)[0] != 0) {
                     todo.pixel(r.x + x, r.y + y)[0] = 0;
+                    generated.pixel(r.x + x, r.y + y)[0] = 255;
                     if (!unknown.empty())
                         unknown.pixel(r.x + x, r.y + y)[0] = 0;
                 }

@@ -1,0 +1,95 @@
+#include "app/cli/OutpaintCommand.h"
+
+#include "app/ApplyOutpaint.h"
+#include "app/Document.h"
+#include "app/EngineClient.h"
+#include "app/ImageIO.h"
+#include "app/OutpaintJob.h"
+
+#include <QDir>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <optional>
+
+namespace limner::cli {
+
+QString OutpaintCommand::run() const {
+    using app::EngineClient;
+    using app::ImageIO;
+
+    if (!modelPath.isEmpty()) {
+        if (!QFileInfo(modelPath).isDir())
+            return QStringLiteral("--model %1 is not a folder; give the folder that holds "
+                                  "model_index.json")
+                .arg(modelPath);
+        const QStringList backends = EngineClient::backendNames();
+        return QStringLiteral("this build of Limner has no diffusion backend to load %1 with; use "
+                              "--backend with one of %2")
+            .arg(modelPath, backends.join(QStringLiteral(", ")));
+    }
+    const QStringList backends = EngineClient::backendNames();
+    if (!backends.contains(backend)) {
+        return QStringLiteral("unknown backend '%1'; known backends: %2")
+            .arg(backend, backends.join(QStringLiteral(", ")));
+    }
+    if (margins.isNull())
+        return QStringLiteral("nothing to extend: give at least one of --left, --right, --top, "
+                              "--bottom a number of pixels above 0");
+    if (const QString problem = ImageIO::checkWritable(outputPath); !problem.isEmpty())
+        return problem;
+
+    QString error;
+    const QImage image = ImageIO::load(imagePath, &error);
+    if (image.isNull())
+        return error;
+
+    app::Document document;
+    document.reset(image);
+    app::OutpaintOptions options;
+    options.backend = backend;
+    options.prompt = prompt;
+    options.seed = seed;
+    options.seedMethod = seedMethod;
+    options.composite.blendFeather = feather;
+    options.composite.colorMatch = colorMatch != engine::imaging::ColorMatchMode::Off;
+    if (options.composite.colorMatch)
+        options.composite.colorMatchMode = colorMatch;
+    options.composite.poisson = poisson;
+    QSize frame = frameSize;
+    if (frame.isEmpty())
+        frame = EngineClient::backendNativeSize(backend);
+    if (frame.isEmpty())
+        frame = margins.grown(image.size());
+    const app::OutpaintJob job =
+        app::OutpaintJob::forMargins(document, margins, frame, options, &error);
+    if (!job.isValid())
+        return error;
+    if (const QString problem = EngineClient::validate(job.request); !problem.isEmpty())
+        return problem;
+
+    EngineClient client;
+    QEventLoop loop;
+    std::optional<engine::InpaintResult> result;
+    QString failure;
+    QObject::connect(&client, &EngineClient::finished, &loop,
+                     [&](quint64, const engine::InpaintResult& r) {
+                         result = r;
+                         loop.quit();
+                     });
+    QObject::connect(&client, &EngineClient::failed, &loop, [&](quint64, const QString& message) {
+        failure = message;
+        loop.quit();
+    });
+    client.submit(job.request);
+    loop.exec();
+    if (!result)
+        return QStringLiteral("outpainting failed: %1").arg(failure);
+
+    if (app::applyOutpaintCandidate(document, job.growth, job.sourceCanvas, *result, 0, &error) < 0)
+        return error;
+    if (!ImageIO::save(document.flatten(), outputPath, &error, quality))
+        return error;
+    return {};
+}
+
+} // namespace limner::cli
