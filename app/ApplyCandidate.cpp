@@ -8,6 +8,28 @@
 
 namespace limner::app {
 
+namespace {
+
+// What Re-blend needs to rebuild the layer's alpha and colours without generating again.
+void storeReblendData(GenerationInfo& info, const engine::InpaintResult& result, int candidateIndex) {
+    const engine::InpaintCandidate& candidate =
+        result.candidates[static_cast<std::size_t>(candidateIndex)];
+    if (candidate.generated.empty() || result.userMask.empty())
+        return;
+    info.generated =
+        ImageConvert::toQImage(candidate.generated).convertToFormat(QImage::Format_RGBA8888);
+    info.userMask = ImageConvert::toQImage(result.userMask);
+    info.blendFeather = result.blendFeather;
+    info.blendGrow = result.blendGrow;
+    info.denoiseGrow = result.denoiseGrow;
+    info.colorRingWidth = result.colorRingWidth;
+    info.colorMatch = result.composite.colorMatch;
+    info.histogramMatch = result.composite.colorMatchMode == engine::imaging::ColorMatchMode::Histogram;
+    info.poisson = result.composite.poisson;
+}
+
+} // namespace
+
 int applyCandidateAsLayer(Document& document, const engine::InpaintResult& result, int candidateIndex,
                           QString* errorMessage, MaskAfterAccept mask) {
     auto fail = [&](const QString& message) {
@@ -52,6 +74,7 @@ int applyCandidateAsLayer(Document& document, const engine::InpaintResult& resul
     layer.generation.prompt = QString::fromStdString(result.prompt);
     layer.generation.seed = result.candidates[static_cast<std::size_t>(candidateIndex)].seed;
     layer.generation.fromTrainedModel = GenerationInfo::isTrainedModelBackend(layer.generation.backend);
+    storeReblendData(layer.generation, result, candidateIndex);
     const int target = document.indexOfLayer(result.targetLayerId);
     const int index = target < 0 ? document.layerCount() : target + 1;
     const bool clearMask = mask == MaskAfterAccept::Clear && !document.maskIsEmpty();

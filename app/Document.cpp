@@ -15,6 +15,7 @@
 
 #include <QPainter>
 #include <algorithm>
+#include <utility>
 #include <cmath>
 
 namespace limner::app {
@@ -47,6 +48,7 @@ void Document::reset(const QImage& image, const QString& layerName) {
     d->canvasSize = image.size();
     d->mask = emptyMask(image.size());
     d->activeLayerId = -1;
+    d->staging.clear();
     if (!image.isNull()) {
         Layer layer;
         layer.id = d->nextLayerId++;
@@ -61,6 +63,7 @@ void Document::reset(const QImage& image, const QString& layerName) {
     emit maskChanged(canvasRect());
     emit activeLayerChanged(d->activeLayerId);
     emit revisionChanged(d->revision);
+    emit stagingChanged();
 }
 
 bool Document::resetFromLayers(const QSize& canvasSize, const std::vector<Layer>& layers,
@@ -366,6 +369,28 @@ void Document::shrinkMask(int px) {
     namespace imaging = engine::imaging;
     setMaskRegion(ImageConvert::toQImage(imaging::shrinkMask(ImageConvert::toEngineMask(d->mask), px)),
                   tr("Shrink Mask"));
+}
+
+const StagingHistory& Document::stagingHistory() const {
+    return d->staging;
+}
+
+int Document::addStagingEntry(StagingEntry entry) {
+    const int id = d->staging.add(std::move(entry));
+    emit stagingChanged();
+    return id;
+}
+
+bool Document::removeStagingEntry(int id) {
+    if (!d->staging.remove(id))
+        return false;
+    emit stagingChanged();
+    return true;
+}
+
+void Document::setStagingHistory(const StagingHistory& history) {
+    d->staging = history;
+    emit stagingChanged();
 }
 
 } // namespace limner::app

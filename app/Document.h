@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/Layer.h"
+#include "app/StagingHistory.h"
 
 #include <QImage>
 #include <QObject>
@@ -88,6 +89,13 @@ public:
     void growMask(int px);
     void shrinkMask(int px);
 
+    // --- Staging: every finished job's candidates (StagingHistory). Not undo steps: accepting a
+    // candidate or undoing never removes an entry. reset() clears it; projects restore it.
+    const StagingHistory& stagingHistory() const;
+    int addStagingEntry(StagingEntry entry); // returns the entry's id
+    bool removeStagingEntry(int id);
+    void setStagingHistory(const StagingHistory& history);
+
 signals:
     void documentReset();
     void layersChanged(); // added, removed, moved, renamed, flags
@@ -95,6 +103,7 @@ signals:
     void maskChanged(const QRect& canvasRect);
     void activeLayerChanged(int layerId);
     void revisionChanged(quint64 revision);
+    void stagingChanged();
 
 private:
     friend class DocumentCommandAccess;

@@ -24,6 +24,7 @@ struct Document::Private {
     int nextLayerId = 1;
     quint64 revision = 0;
     QUndoStack undoStack;
+    StagingHistory staging;
 
     bool strokeActive = false;
     QImage strokeSnapshot;

@@ -22,6 +22,14 @@ struct GenerationInfo {
     int blendFeather = -1;         // the settings the current alpha was made with (-1 = proportional)
     int blendGrow = -1;
     bool colorMatch = true;
+    // More of what a re-blend needs (the outpainting work): how far past the mask the fill
+    // owned its pixels (re-blends never reach further), how wide the ring of known pixels is
+    // that colour match samples (fixed at generation, so a new feather alone changes only the
+    // alpha), colour match by histograms instead of mean and spread, and Poisson blending.
+    int denoiseGrow = 0;
+    int colorRingWidth = 0;
+    bool histogramMatch = false;
+    bool poisson = false;
     // Set when the layer is a merge of model pixels with other pixels: a model took part, but
     // not every pixel is its own (exports then say "composite", not "generated").
     bool mixedWithOtherPixels = false;

@@ -48,7 +48,9 @@ Status reblendCandidate(const Image& generated, const Image& reference, const Im
     const Image blendMask = makeBlendMask(userMask, settings.blendGrow, settings.blendFeather, reach);
     const int denoiseGrow = std::max(settings.denoiseGrow, 0);
     const Image denoiseMask = softGrownMask(userMask, denoiseGrow, denoiseFeather(denoiseGrow));
-    Image ring = colorRingAround(denoiseMask, colorRingWidth(settings.blendFeather));
+    Image ring = colorRingAround(denoiseMask, settings.colorRingWidth > 0
+                                                  ? settings.colorRingWidth
+                                                  : colorRingWidth(settings.blendFeather));
     // The ring must hold real picture only.
     for (int y = 0; y < ring.height; ++y)
         for (int x = 0; x < ring.width; ++x)

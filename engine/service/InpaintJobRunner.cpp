@@ -1,5 +1,6 @@
 #include "engine/service/InpaintJobRunner.h"
 
+#include "engine/imaging/BlendMask.h"
 #include "engine/imaging/CandidateBlend.h"
 #include "engine/imaging/ImageOps.h"
 #include "engine/imaging/OutpaintSeed.h"
@@ -94,10 +95,12 @@ Status InpaintJobRunner::run(const InpaintRequest& request, InpaintResult& resul
     result.prompt = request.prompt;
     result.targetLayerId = request.targetLayerId;
     result.documentRevision = request.documentRevision;
+    result.composite = request.composite;
     result.userMask = m_plan.userMask;
     result.denoiseGrow = m_plan.denoiseGrow;
     result.blendFeather = m_plan.blendFeather;
     result.blendGrow = m_plan.blendGrow;
+    result.colorRingWidth = imaging::colorRingWidth(m_plan.blendFeather);
 
     imaging::CandidateBlendOptions blendOptions;
     blendOptions.colorMatch =

@@ -69,6 +69,8 @@ struct InpaintResult {
     int denoiseGrow = 0;  // how far past the mask the fill owned its pixels (caps re-blends)
     int blendFeather = 0; // the settings the candidates' alpha was made with
     int blendGrow = 0;
+    int colorRingWidth = 0;      // px of known pixels colour match sampled around the fill
+    CompositeSettings composite; // the request's settings: colour match, Poisson
 };
 
 struct JobProgress {

@@ -113,6 +113,7 @@ Status OutpaintPlanRunner::run(const InpaintRequest& request, InpaintResult& res
     result.prompt = request.prompt;
     result.targetLayerId = request.targetLayerId;
     result.documentRevision = request.documentRevision;
+    result.composite = request.composite;
     result.userMask = imaging::cropImage(request.mask, result.region);
     for (int index = 0; index < request.candidates; ++index) {
         const Status status = runCandidate(request, index, result);
@@ -181,6 +182,7 @@ Status OutpaintPlanRunner::runCandidate(const InpaintRequest& request, int index
             result.denoiseGrow = part.denoiseGrow;
             result.blendFeather = part.blendFeather;
             result.blendGrow = part.blendGrow;
+            result.colorRingWidth = part.colorRingWidth;
             first = false;
         } else {
             result.denoiseGrow = std::min(result.denoiseGrow, part.denoiseGrow);
