@@ -1,6 +1,7 @@
 #include "engine/ml/nn/WeightSource.h"
 
 #include "engine/ml/nn/ModelFormatError.h"
+#include "engine/ml/nn/RandomWeightScope.h"
 
 #include <sstream>
 
@@ -45,6 +46,10 @@ bool WeightSource::has(const std::string& name) const {
 at::Tensor WeightSource::get(const std::string& name, const std::vector<std::int64_t>& shape) const {
     const std::string full = fullName(name);
     auto it = m_shared->dict->find(full);
+    if (it == m_shared->dict->end() && RandomWeightScope::current()) {
+        m_shared->used.insert(full);
+        return RandomWeightScope::current()->make(full, shape).to(m_shared->device, m_shared->dtype);
+    }
     if (it == m_shared->dict->end())
         throw ModelFormatError("weights lack tensor '" + full + "' (expected shape " +
                                shapeText(shape) + "); the weights do not belong to this config");

@@ -6,6 +6,9 @@
 #ifdef LIMNER_ML_HAS_MODEL_PARITY
 #include "engine/ml/parity/ModelParityKinds.h"
 #endif
+#ifdef LIMNER_ML_HAS_PIPELINE_PARITY
+#include "engine/ml/pipelines/parity/PipelineParityKinds.h"
+#endif
 
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
@@ -76,6 +79,9 @@ int main(int argc, char** argv) {
     registerBuiltinParityKinds(registry);
 #ifdef LIMNER_ML_HAS_MODEL_PARITY
     registerModelParityKinds(registry);
+#endif
+#ifdef LIMNER_ML_HAS_PIPELINE_PARITY
+    registerPipelineParityKinds(registry);
 #endif
     for (const auto& component : only) {
         if (!registry.find(component))

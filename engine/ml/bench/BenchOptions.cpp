@@ -1,0 +1,127 @@
+#include "engine/ml/bench/BenchOptions.h"
+
+#include <ATen/Context.h>
+#include <set>
+
+namespace limner::engine::ml {
+
+namespace {
+
+bool parseInteger(const std::string& text, std::int64_t minimum, std::int64_t& out) {
+    try {
+        std::size_t used = 0;
+        const long long v = std::stoll(text, &used);
+        if (used != text.size() || v < minimum)
+            return false;
+        out = v;
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+} // namespace
+
+const char* BenchOptions::usage() {
+    return "usage: limner-bench unet|vae|movq|clip-text|clip-vision|prior --config DIR\n"
+           "                   [--height H --width W] [--batch B] [--iters N] [--warmup N]\n"
+           "                   [--device cpu|cuda] [--dtype float32|float16|bfloat16] [--seed S]\n"
+           "       limner-bench pipeline --model DIR [--size S | --height H --width W] [--steps N]\n"
+           "                   [--guidance G] [--batch B] [--iters N] [--device] [--dtype]\n"
+           "DIR holds the module's config.json (weights are random, of the shapes the config\n"
+           "implies). Sizes: unet = latent pixels (default 64x64); vae, movq = image pixels\n"
+           "(default 512x512); clip-vision = the config's image_size; clip-text = the config's\n"
+           "max_position_embeddings tokens; prior = the config's num_embeddings tokens.\n"
+           "pipeline: a Kandinsky 2.2 inpaint or SD inpaint folder (real or random weights),\n"
+           "default size 512, 50 steps.\n";
+}
+
+Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
+    static const std::set<std::string> modules = {"unet",        "vae",   "movq",    "clip-text",
+                                                  "clip-vision", "prior", "pipeline"};
+    BenchOptions o;
+    if (argc < 2)
+        return Status::badInput("no module named");
+    o.module = argv[1];
+    if (!modules.count(o.module))
+        return Status::badInput("unknown module \"" + o.module + "\"");
+    for (int i = 2; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (i + 1 >= argc)
+            return Status::badInput("option " + arg + " needs a value");
+        const std::string value = argv[++i];
+        std::int64_t n = 0;
+        const auto integer = [&](std::int64_t minimum, std::int64_t& field) {
+            if (!parseInteger(value, minimum, n))
+                return Status::badInput(arg + " wants an integer >= " + std::to_string(minimum) +
+                                        ", got \"" + value + "\"");
+            field = n;
+            return Status::ok();
+        };
+        Status s;
+        std::int64_t scratch = 0;
+        if (arg == "--config") {
+            o.configDir = value;
+        } else if (arg == "--model") {
+            o.modelDir = value;
+        } else if (arg == "--height") {
+            s = integer(1, o.height);
+        } else if (arg == "--width") {
+            s = integer(1, o.width);
+        } else if (arg == "--size") {
+            s = integer(1, o.height);
+            o.width = o.height;
+        } else if (arg == "--batch") {
+            s = integer(1, o.batch);
+        } else if (arg == "--iters") {
+            s = integer(1, scratch);
+            o.iterations = static_cast<int>(scratch);
+        } else if (arg == "--warmup") {
+            s = integer(0, scratch);
+            o.warmup = static_cast<int>(scratch);
+        } else if (arg == "--steps") {
+            s = integer(1, scratch);
+            o.steps = static_cast<int>(scratch);
+        } else if (arg == "--seed") {
+            s = integer(0, scratch);
+            o.seed = static_cast<std::uint64_t>(scratch);
+        } else if (arg == "--guidance") {
+            try {
+                o.guidance = std::stod(value);
+            } catch (const std::exception&) {
+                s = Status::badInput("--guidance wants a number, got \"" + value + "\"");
+            }
+        } else if (arg == "--device") {
+            if (value == "cpu") {
+                o.device = c10::Device(c10::kCPU);
+            } else if (value == "cuda") {
+                if (!at::hasCUDA())
+                    return Status::deviceUnavailable(
+                        "--device cuda: this libtorch has no CUDA support or no GPU is visible");
+                o.device = c10::Device(c10::kCUDA);
+            } else {
+                s = Status::badInput("unknown device \"" + value + "\" (cpu or cuda)");
+            }
+        } else if (arg == "--dtype") {
+            if (value == "float32")
+                o.dtype = c10::kFloat;
+            else if (value == "float16")
+                o.dtype = c10::kHalf;
+            else if (value == "bfloat16")
+                o.dtype = c10::kBFloat16;
+            else
+                s = Status::badInput("unknown dtype \"" + value + "\" (float32, float16, bfloat16)");
+        } else {
+            s = Status::badInput("unknown option \"" + arg + "\"");
+        }
+        if (!s)
+            return s;
+    }
+    if (o.module == "pipeline" ? o.modelDir.empty() : o.configDir.empty())
+        return Status::badInput(o.module == "pipeline" ? "pipeline needs --model DIR"
+                                                       : "no --config DIR given");
+    out = o;
+    return Status::ok();
+}
+
+} // namespace limner::engine::ml

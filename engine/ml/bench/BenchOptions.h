@@ -1,0 +1,33 @@
+#pragma once
+
+#include "engine/core/Status.h"
+
+#include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
+#include <cstdint>
+#include <string>
+
+namespace limner::engine::ml {
+
+// The command line of limner-bench. Sizes left at 0 take the module's natural default (see
+// usage()).
+struct BenchOptions {
+    std::string module; // unet, vae, movq, clip-text, clip-vision, prior, pipeline
+    std::string configDir;
+    std::string modelDir; // pipeline: a model folder
+    std::int64_t height = 0;
+    std::int64_t width = 0;
+    std::int64_t batch = 1;
+    int iterations = 10;
+    int warmup = 2;
+    int steps = 50;         // pipeline
+    double guidance = 4.0;  // pipeline
+    std::uint64_t seed = 0; // random weights and inputs
+    c10::Device device = c10::Device(c10::kCPU);
+    c10::ScalarType dtype = c10::kFloat;
+
+    static Status parse(int argc, char** argv, BenchOptions& out);
+    static const char* usage();
+};
+
+} // namespace limner::engine::ml

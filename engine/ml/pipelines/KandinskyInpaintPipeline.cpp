@@ -1,0 +1,261 @@
+#include "engine/ml/pipelines/KandinskyInpaintPipeline.h"
+
+#include "engine/ml/pipelines/CandidateNoise.h"
+#include "engine/ml/pipelines/LatentPreview.h"
+#include "engine/ml/pipelines/PipelineFolder.h"
+#include "engine/ml/pipelines/PipelineStopwatch.h"
+#include "engine/ml/pipelines/SchedulerChoice.h"
+
+#include <ATen/ATen.h>
+
+namespace limner::engine::ml {
+
+namespace {
+
+// diffusers' prepare_mask: wherever the keep mask (channel 0) is 0, the neighbours above, left,
+// above-left, below, right and below-right become 0 too (not above-right or below-left).
+at::Tensor erodeKeepMask(const at::Tensor& keep) {
+    const std::int64_t h = keep.size(2), w = keep.size(3);
+    const at::Tensor hole =
+        at::constant_pad_nd((keep.slice(1, 0, 1) == 0).to(keep.scalar_type()), {1, 1, 1, 1});
+    // A pixel is cleared when the hole holds the pixel at one of these offsets from it.
+    static const int offsets[][2] = {{0, 0}, {1, 0}, {0, 1}, {1, 1}, {-1, 0}, {0, -1}, {-1, -1}};
+    at::Tensor cleared = at::zeros_like(keep.slice(1, 0, 1));
+    for (const auto& o : offsets)
+        cleared = at::maximum(cleared,
+                              hole.slice(2, 1 + o[0], 1 + o[0] + h).slice(3, 1 + o[1], 1 + o[1] + w));
+    return keep * (1 - cleared);
+}
+
+} // namespace
+
+Status KandinskyInpaintPipeline::load(const PipelineFolder& folder, c10::Device device,
+                                      c10::ScalarType dtype, std::unique_ptr<InpaintPipeline>& out) {
+    for (const char* name : {"unet", "movq", "scheduler"}) {
+        if (!folder.hasComponent(name))
+            return Status::notFound("model folder " + folder.root() + " lacks " + name +
+                                    "/, which a Kandinsky 2.2 inpainting model needs");
+    }
+    std::unique_ptr<KandinskyInpaintPipeline> p(new KandinskyInpaintPipeline(device, dtype));
+    nlohmann::json unetConfig, movqConfig;
+    if (Status s = folder.readJson("unet", "config.json", unetConfig); !s)
+        return s;
+    if (Status s = folder.readJson("movq", "config.json", movqConfig); !s)
+        return s;
+    if (Status s = folder.readJson("scheduler", "scheduler_config.json", p->m_schedulerConfig); !s)
+        return s;
+    p->m_schedulerSource = folder.componentPath("scheduler") + "/scheduler_config.json";
+    {
+        std::unique_ptr<Scheduler> probe;
+        if (Status s =
+                SchedulerChoice::create(p->m_schedulerConfig, p->m_schedulerSource, {}, 0.0, probe);
+            !s)
+            return s;
+    }
+    StateDict weights;
+    if (Status s = folder.loadWeights("movq", device, dtype, weights); !s)
+        return s;
+    if (Status s = VqModel::load(movqConfig, weights, device, dtype, p->m_movq); !s)
+        return Status(s.code(), "movq: " + s.message());
+    if (Status s = folder.loadWeights("unet", device, dtype, weights); !s)
+        return s;
+    if (Status s = UNet2DConditionModel::load(unetConfig, weights, device, dtype, p->m_unet); !s)
+        return Status(s.code(), "unet: " + s.message());
+    weights.clear();
+    const std::int64_t c = p->m_movq.latentChannels();
+    if (p->m_unet.inChannels() != 2 * c + 1)
+        return Status::modelFormat(
+            "unet/config.json: in_channels = " + std::to_string(p->m_unet.inChannels()) +
+            "; a Kandinsky inpainting UNet takes " + std::to_string(2 * c + 1) +
+            " (latents, masked image, mask)");
+    if (p->m_unet.outChannels() != c && p->m_unet.outChannels() != 2 * c)
+        return Status::modelFormat(
+            "unet/config.json: out_channels = " + std::to_string(p->m_unet.outChannels()) +
+            " does not match the MoVQ's " + std::to_string(c) + " latent channels");
+    bool found = false;
+    KandinskyPrior prior;
+    if (Status s = KandinskyPrior::load(folder, device, dtype, found, prior); !s)
+        return s;
+    if (found)
+        p->m_prior = std::move(prior);
+    out = std::move(p);
+    return Status::ok();
+}
+
+Status KandinskyInpaintPipeline::imageEmbeddings(const InpaintTensors& in, const InpaintParameters& p,
+                                                 const InpaintCallbacks& callbacks,
+                                                 CandidateNoise& noise, at::Tensor& positive,
+                                                 at::Tensor& negative) const {
+    const std::int64_t n = p.candidates;
+    const at::TensorOptions opts = at::TensorOptions().device(device()).dtype(dtype());
+    if (in.imageEmbeds.defined()) {
+        positive = in.imageEmbeds.to(opts);
+        if (in.negativeImageEmbeds.defined())
+            negative = in.negativeImageEmbeds.to(opts);
+        else if (m_prior)
+            negative = m_prior->zeroEmbedding();
+        else
+            return Status::badInput(
+                "image embeddings were given without negative ones, and this model has no "
+                "prior to make the zero-image embedding");
+        if (positive.size(0) == 1)
+            positive = positive.repeat({n, 1});
+        if (negative.size(0) == 1)
+            negative = negative.repeat({n, 1});
+        if (positive.size(0) != n || negative.size(0) != n)
+            return Status::badInput("image embeddings need 1 or `candidates` rows");
+        return Status::ok();
+    }
+    if (!m_prior)
+        return Status::badInput(
+            "this Kandinsky 2.2 folder has no prior (prior_prior/ or prior/), so neither a "
+            "prompt nor an image prompt can steer it; add the prior's components");
+    const bool textPrompt = !p.prompt.empty();
+    const bool variation = !textPrompt && in.imagePrompts.empty();
+    if (textPrompt || !p.negativePrompt.empty()) {
+        if (Status s = m_prior->embed(p.prompt, p.negativePrompt, p.priorSteps, p.priorGuidanceScale,
+                                      p.candidates, noise, callbacks, positive, negative);
+            !s)
+            return s;
+        positive = textPrompt ? positive * p.textWeight : at::zeros_like(positive);
+    } else {
+        positive = at::zeros({n, m_prior->zeroEmbedding().size(1)}, opts);
+        negative = m_prior->zeroEmbedding().repeat({n, 1});
+    }
+    // Image prompts add their CLIP image embeddings (DALL·E 2's interpolation); with neither a
+    // prompt nor an image prompt the picture itself is the reference (variations).
+    for (std::size_t i = 0; i < in.imagePrompts.size(); ++i)
+        positive = positive + p.imagePromptWeights[i] * m_prior->imageEmbedding(in.imagePrompts[i]);
+    if (variation)
+        positive = positive + m_prior->imageEmbedding(in.image);
+    return Status::ok();
+}
+
+Status KandinskyInpaintPipeline::runImpl(const InpaintTensors& in, const InpaintParameters& p,
+                                         const InpaintCallbacks& callbacks, InpaintOutput& out,
+                                         InpaintTrace* trace) {
+    const c10::Device dev = device();
+    const at::TensorOptions opts = at::TensorOptions().device(dev).dtype(dtype());
+    const std::int64_t n = p.candidates;
+    const bool guided = p.guidanceScale > 1.0;
+    const std::int64_t c = m_movq.latentChannels();
+    CandidateNoise noise(p.seed, p.candidates);
+    out.seeds = noise.seeds();
+    PipelineStopwatch clock(dev);
+
+    at::Tensor positive, negative;
+    if (Status s = imageEmbeddings(in, p, callbacks, noise, positive, negative); !s)
+        return s;
+    const at::Tensor embeds = guided ? at::cat({negative, positive}) : positive;
+    if (trace)
+        trace->imageEmbeds = embeds;
+    out.timings.prior = clock.lap(embeds);
+    if (cancelled(callbacks))
+        return Status::cancelled();
+
+    std::unique_ptr<Scheduler> scheduler;
+    if (Status s = SchedulerChoice::create(m_schedulerConfig, m_schedulerSource, p.scheduler, p.eta,
+                                           scheduler);
+        !s)
+        return s;
+    if (Status s = scheduler->setTimesteps(p.steps); !s)
+        return s;
+    const bool learnedVariance = SchedulerChoice::usesLearnedVariance(m_schedulerConfig, p.scheduler);
+    const at::Tensor timesteps = scheduler->timesteps();
+    const int total = static_cast<int>(timesteps.size(0));
+    // Kandinsky's pipeline has no strength; it is applied as in SD's (img2img inside the mask).
+    const int kept = std::min(static_cast<int>(p.steps * p.strength), p.steps);
+    const int first = std::max(p.steps - kept, 0);
+    if (first >= total)
+        return Status::badInput("strength " + std::to_string(p.strength) + " with " +
+                                std::to_string(p.steps) +
+                                " steps leaves no step to run; raise the strength or the steps");
+    const bool fullStrength = p.strength >= 1.0;
+
+    // The image in [-1, 1], MoVQ-encoded without quantisation; the keep mask (1 = keep) on the
+    // latent grid, eroded; the masked image formed in latent space.
+    const at::Tensor imageLatents = m_movq.encode((in.image.to(dev, at::kFloat) * 2 - 1).to(dtype()));
+    const std::int64_t h = imageLatents.size(2), w = imageLatents.size(3);
+    const at::Tensor keepPixels = 1 - (in.mask.to(dev, at::kFloat) >= 0.5).to(at::kFloat);
+    const at::Tensor keep = erodeKeepMask(at::upsample_nearest2d(keepPixels, {h, w})).to(opts);
+    const at::Tensor maskedImage = imageLatents * keep;
+    const at::Tensor unetKeep = keep.repeat({guided ? 2 * n : n, 1, 1, 1});
+    const at::Tensor unetMasked = maskedImage.repeat({guided ? 2 * n : n, 1, 1, 1});
+    if (trace) {
+        trace->maskLatent = unetKeep;
+        trace->maskedImageLatents = unetMasked;
+    }
+    LatentPreview preview;
+    if (callbacks.previewEvery > 0)
+        preview.fit(imageLatents, in.image);
+    out.timings.autoencoder = clock.lap(imageLatents);
+
+    at::Tensor initialNoise;
+    if (in.initialNoise.defined()) {
+        if (in.initialNoise.sizes() != at::IntArrayRef({n, c, h, w}))
+            return Status::badInput("initial noise must be [candidates, latent channels, h, w]");
+        initialNoise = in.initialNoise.to(opts);
+    } else {
+        initialNoise = noise.draw({c, h, w}).to(opts);
+    }
+    at::Tensor latents = fullStrength ? initialNoise * scheduler->initNoiseSigma()
+                                      : scheduler->addNoise(imageLatents, initialNoise,
+                                                            timesteps.slice(0, first, first + 1));
+    const at::Tensor deviceTimesteps = timesteps.to(dev);
+    // The known region is re-noised with the initial noise before init_noise_sigma: diffusers
+    // uses the scaled copy, which is the same for DDPM/DDIM (sigma 1) but wrong by that factor
+    // for the sigma-parameterised samplers.
+    for (int i = first; i < total; ++i) {
+        if (cancelled(callbacks))
+            return Status::cancelled();
+        at::Tensor x = guided ? at::cat({latents, latents}) : latents;
+        // Kandinsky's pipeline omits scale_model_input; it is the identity for DDPM/DDIM and
+        // needed for Euler-type samplers.
+        x = at::cat({scheduler->scaleModelInput(x, i), unetMasked, unetKeep}, 1);
+        at::Tensor prediction = m_unet.forward(x, deviceTimesteps[i], at::Tensor(), embeds);
+        if (guided) {
+            const auto parts = prediction.split(c, 1);
+            const auto noiseHalves = parts[0].chunk(2);
+            at::Tensor guidedNoise =
+                noiseHalves[0] + p.guidanceScale * (noiseHalves[1] - noiseHalves[0]);
+            prediction =
+                parts.size() > 1 ? at::cat({guidedNoise, parts[1].chunk(2)[1]}, 1) : guidedNoise;
+        }
+        if (!learnedVariance)
+            prediction = prediction.slice(1, 0, c);
+        const at::Tensor stepNoise =
+            scheduler->drawsNoise(i) ? noise.draw({c, h, w}).to(opts) : at::Tensor();
+        SchedulerStep step;
+        if (Status s = scheduler->step(prediction, i, latents, stepNoise, step); !s)
+            return s;
+        const at::Tensor known = i + 1 < total ? scheduler->addNoise(imageLatents, initialNoise,
+                                                                     timesteps.slice(0, i + 1, i + 2))
+                                               : imageLatents;
+        latents = keep * known + (1 - keep) * step.prevSample;
+        if (trace)
+            trace->latentsPerStep.push_back(latents);
+        if (callbacks.progress) {
+            InpaintProgress progress;
+            progress.step = i - first + 1;
+            progress.total = total - first;
+            if (callbacks.previewEvery > 0 && progress.step % callbacks.previewEvery == 0) {
+                const at::Tensor predicted =
+                    step.predOriginalSample.defined()
+                        ? keep * imageLatents + (1 - keep) * step.predOriginalSample
+                        : latents;
+                progress.preview = preview.render(predicted);
+            }
+            callbacks.progress(progress);
+        }
+    }
+    out.timings.denoise = clock.lap(latents);
+
+    latents = keep * imageLatents + (1 - keep) * latents;
+    const at::Tensor decoded = m_movq.decode(latents, true);
+    out.decoded = decoded;
+    out.images = (decoded.to(at::kFloat) * 0.5 + 0.5).clamp(0, 1).to(at::kCPU);
+    out.timings.autoencoder += clock.lap(decoded);
+    return Status::ok();
+}
+
+} // namespace limner::engine::ml

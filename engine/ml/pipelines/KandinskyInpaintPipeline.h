@@ -1,0 +1,56 @@
+#pragma once
+
+#include "engine/ml/nn/UNet2DConditionModel.h"
+#include "engine/ml/nn/VqModel.h"
+#include "engine/ml/pipelines/InpaintPipeline.h"
+#include "engine/ml/pipelines/KandinskyPrior.h"
+
+#include <nlohmann/json.hpp>
+#include <optional>
+
+namespace limner::engine::ml {
+
+class PipelineFolder;
+
+// Kandinsky 2.2 inpainting (unCLIP): the prior (KandinskyPrior) turns the prompt, image prompts
+// or the picture itself into a CLIP image embedding; the decoder runs as diffusers'
+// KandinskyV22InpaintPipeline (0.25): 9-channel UNet on MoVQ latents conditioned on the image
+// embedding, guidance on the prediction channels, the known region re-imposed in latent space
+// after every step and before the MoVQ decode.
+// Mask: the user's 1 = repaint is binarised and inverted (1 = keep), resized to the latent grid
+// and the keep region eroded as diffusers' prepare_mask does; UNet input [latents, masked image
+// latents, mask].
+class KandinskyInpaintPipeline : public InpaintPipeline {
+public:
+    static Status load(const PipelineFolder& folder, c10::Device device, c10::ScalarType dtype,
+                       std::unique_ptr<InpaintPipeline>& out);
+
+    Family family() const override { return Family::Kandinsky22; }
+    const char* familyName() const override { return "Kandinsky 2.2"; }
+    int nativeSize() const override { return 512; }
+    // Latent sides are ceil(H / f²) · f in diffusers; multiples of f² keep them equal to H / f.
+    int sizeMultiple() const override {
+        return static_cast<int>(m_movq.downFactor() * m_movq.downFactor());
+    }
+    bool acceptsPrompt() const override { return m_prior.has_value(); }
+
+protected:
+    Status runImpl(const InpaintTensors& input, const InpaintParameters& parameters,
+                   const InpaintCallbacks& callbacks, InpaintOutput& out, InpaintTrace* trace) override;
+
+private:
+    KandinskyInpaintPipeline(c10::Device device, c10::ScalarType dtype)
+        : InpaintPipeline(device, dtype) {}
+
+    Status imageEmbeddings(const InpaintTensors& input, const InpaintParameters& parameters,
+                           const InpaintCallbacks& callbacks, CandidateNoise& noise,
+                           at::Tensor& positive, at::Tensor& negative) const;
+
+    UNet2DConditionModel m_unet;
+    VqModel m_movq;
+    std::optional<KandinskyPrior> m_prior;
+    nlohmann::json m_schedulerConfig;
+    std::string m_schedulerSource;
+};
+
+} // namespace limner::engine::ml

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "engine/core/Status.h"
+#include "engine/ml/nn/ClipTextModel.h"
+#include "engine/ml/nn/ClipVisionModel.h"
+#include "engine/ml/nn/PriorTransformer.h"
+#include "engine/ml/pipelines/InpaintCallbacks.h"
+#include "engine/ml/tokenizer/ClipTokenizer.h"
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace limner::engine::ml {
+
+class CandidateNoise;
+class PipelineFolder;
+
+// The unCLIP prior of Kandinsky 2.2 as diffusers' KandinskyV22PriorPipeline runs it: CLIP text
+// tower (with projection) → PriorTransformer sampled with the UnCLIPScheduler → CLIP image
+// embedding; the negative is the prior's output for the negative prompt, or the embedding of an
+// all-zero image. Also embeds reference images with the CLIP image tower (image prompts).
+class KandinskyPrior {
+public:
+    // Looks for the prior next to a decoder: prior_prior/, prior_text_encoder/, … (a saved
+    // combined pipeline), or prior/ holding a prior pipeline folder (model_index.json), or
+    // prior/, text_encoder/, tokenizer/, image_encoder/ and prior_scheduler/ beside unet/.
+    // found = false (and Ok) when the folder has none of these.
+    static Status load(const PipelineFolder& folder, c10::Device device, c10::ScalarType dtype,
+                       bool& found, KandinskyPrior& out);
+
+    // Image embeddings for `candidates` images: positive and negative, each [candidates, dim].
+    Status embed(const std::string& prompt, const std::string& negativePrompt, int steps,
+                 double guidanceScale, int candidates, CandidateNoise& noise,
+                 const InpaintCallbacks& callbacks, at::Tensor& positive, at::Tensor& negative) const;
+    // CLIP image embedding [1, dim] of rgb [1, 3, H, W] in [0, 1] (resized, centre-cropped and
+    // normalised as CLIPImageProcessor does).
+    at::Tensor imageEmbedding(const at::Tensor& rgb) const;
+    const at::Tensor& zeroEmbedding() const { return m_zeroEmbedding; }
+
+private:
+    struct Encoded {
+        at::Tensor embeds, hidden, mask;
+    };
+    Encoded encodeText(const std::string& text) const;
+
+    ClipTokenizer m_tokenizer;
+    ClipTextModel m_textEncoder;
+    ClipVisionModel m_imageEncoder;
+    PriorTransformer m_prior;
+    nlohmann::json m_schedulerConfig;
+    std::string m_schedulerSource;
+    std::int64_t m_embeddingDim = 0;
+    at::Tensor m_zeroEmbedding;
+    std::vector<double> m_imageMean{0.48145466, 0.4578275, 0.40821073};
+    std::vector<double> m_imageStd{0.26862954, 0.26130258, 0.27577711};
+    c10::Device m_device = c10::kCPU;
+    c10::ScalarType m_dtype = c10::kFloat;
+};
+
+} // namespace limner::engine::ml

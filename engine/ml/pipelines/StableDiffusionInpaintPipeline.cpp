@@ -1,0 +1,260 @@
+#include "engine/ml/pipelines/StableDiffusionInpaintPipeline.h"
+
+#include "engine/ml/pipelines/CandidateNoise.h"
+#include "engine/ml/pipelines/LatentPreview.h"
+#include "engine/ml/pipelines/PipelineFolder.h"
+#include "engine/ml/pipelines/PipelineStopwatch.h"
+#include "engine/ml/pipelines/SchedulerChoice.h"
+
+#include <ATen/ATen.h>
+
+namespace limner::engine::ml {
+
+namespace {
+
+std::int64_t configInteger(const nlohmann::json& config, const char* key, std::int64_t fallback) {
+    const auto it = config.find(key);
+    return it != config.end() && it->is_number_integer() ? it->get<std::int64_t>() : fallback;
+}
+
+bool configBool(const nlohmann::json& config, const char* key, bool fallback) {
+    const auto it = config.find(key);
+    return it != config.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+Status requireComponent(const PipelineFolder& folder, const char* name) {
+    return folder.hasComponent(name)
+               ? Status::ok()
+               : Status::notFound("model folder " + folder.root() + " lacks " + name +
+                                  "/, which a Stable Diffusion inpainting model needs");
+}
+
+// posterior.sample() of diffusers with the noise given: scaling_factor · (mean + std · noise).
+at::Tensor sampleLatents(const AutoencoderKl& vae, const at::Tensor& image, const at::Tensor& noise) {
+    const AutoencoderKl::Posterior p = vae.encode(image);
+    TORCH_CHECK(noise.sizes() == p.mean.sizes(), "VAE encode noise must be ", p.mean.sizes(), ", got ",
+                noise.sizes());
+    return vae.scalingFactor() * (p.mean + p.std * noise.to(p.mean.options()));
+}
+
+} // namespace
+
+Status StableDiffusionInpaintPipeline::load(const PipelineFolder& folder, c10::Device device,
+                                            c10::ScalarType dtype,
+                                            std::unique_ptr<InpaintPipeline>& out) {
+    for (const char* name : {"unet", "vae", "text_encoder", "tokenizer", "scheduler"}) {
+        if (Status s = requireComponent(folder, name); !s)
+            return s;
+    }
+    std::unique_ptr<StableDiffusionInpaintPipeline> p(
+        new StableDiffusionInpaintPipeline(device, dtype));
+    if (Status s = ClipTokenizer::load(folder.componentPath("tokenizer"), p->m_tokenizer); !s)
+        return s;
+    nlohmann::json unetConfig, vaeConfig, textConfig;
+    if (Status s = folder.readJson("unet", "config.json", unetConfig); !s)
+        return s;
+    if (Status s = folder.readJson("vae", "config.json", vaeConfig); !s)
+        return s;
+    if (Status s = folder.readJson("text_encoder", "config.json", textConfig); !s)
+        return s;
+    if (Status s = folder.readJson("scheduler", "scheduler_config.json", p->m_schedulerConfig); !s)
+        return s;
+    p->m_schedulerSource = folder.componentPath("scheduler") + "/scheduler_config.json";
+    {
+        // The scheduler is checked now, so that a bad config fails at load and not at the first run.
+        std::unique_ptr<Scheduler> probe;
+        if (Status s =
+                SchedulerChoice::create(p->m_schedulerConfig, p->m_schedulerSource, {}, 0.0, probe);
+            !s)
+            return s;
+    }
+    // SD VAEs overflow in float16; diffusers upcasts them when the config says so.
+    p->m_vaeDtype =
+        dtype == c10::kHalf && configBool(vaeConfig, "force_upcast", true) ? c10::kFloat : dtype;
+    StateDict weights;
+    if (Status s = folder.loadWeights("text_encoder", device, dtype, weights); !s)
+        return s;
+    if (Status s = ClipTextModel::load(textConfig, weights, ClipTextModel::Head::Pooled, device, dtype,
+                                       p->m_textEncoder);
+        !s)
+        return Status(s.code(), "text_encoder: " + s.message());
+    if (Status s = folder.loadWeights("vae", device, p->m_vaeDtype, weights); !s)
+        return s;
+    if (Status s = AutoencoderKl::load(vaeConfig, weights, device, p->m_vaeDtype, p->m_vae); !s)
+        return Status(s.code(), "vae: " + s.message());
+    if (Status s = folder.loadWeights("unet", device, dtype, weights); !s)
+        return s;
+    if (Status s = UNet2DConditionModel::load(unetConfig, weights, device, dtype, p->m_unet); !s)
+        return Status(s.code(), "unet: " + s.message());
+    weights.clear();
+
+    p->m_latentChannels = configInteger(vaeConfig, "latent_channels", 4);
+    const std::int64_t in = p->m_unet.inChannels();
+    if (in != p->m_latentChannels && in != 2 * p->m_latentChannels + 1)
+        return Status::modelFormat("unet/config.json: in_channels = " + std::to_string(in) +
+                                   " fits neither an "
+                                   "inpainting UNet (" +
+                                   std::to_string(2 * p->m_latentChannels + 1) +
+                                   ") nor an ordinary one (" + std::to_string(p->m_latentChannels) +
+                                   ")");
+    if (p->m_unet.outChannels() != p->m_latentChannels)
+        return Status::modelFormat(
+            "unet/config.json: out_channels = " + std::to_string(p->m_unet.outChannels()) +
+            " but the VAE has " + std::to_string(p->m_latentChannels) + " latent channels");
+    p->m_nativeSize =
+        static_cast<int>(configInteger(unetConfig, "sample_size", 64) * p->m_vae.downFactor());
+    out = std::move(p);
+    return Status::ok();
+}
+
+at::Tensor StableDiffusionInpaintPipeline::encodePrompt(const std::string& text,
+                                                        at::Tensor& ids) const {
+    const ClipTokenizer::Encoding e =
+        m_tokenizer.encodePadded(text, static_cast<int>(m_textEncoder.maxTokens()));
+    ids = at::tensor(e.ids, at::TensorOptions().dtype(at::kLong)).unsqueeze(0);
+    return m_textEncoder.forward(ids.to(device()), at::Tensor(), false).lastHiddenState;
+}
+
+Status StableDiffusionInpaintPipeline::runImpl(const InpaintTensors& in, const InpaintParameters& p,
+                                               const InpaintCallbacks& callbacks, InpaintOutput& out,
+                                               InpaintTrace* trace) {
+    const c10::Device dev = device();
+    const at::TensorOptions opts = at::TensorOptions().device(dev).dtype(dtype());
+    const std::int64_t n = p.candidates;
+    const bool guided = p.guidanceScale > 1.0;
+    const bool nineChannels = hasInpaintingUnet();
+    const std::int64_t c = m_latentChannels;
+    CandidateNoise noise(p.seed, p.candidates);
+    out.seeds = noise.seeds();
+    PipelineStopwatch clock(dev);
+
+    // Text: [uncond × n ; cond × n] as diffusers batches classifier-free guidance.
+    at::Tensor ids, negativeIds;
+    const at::Tensor cond = encodePrompt(p.prompt, ids);
+    at::Tensor embeds = cond.repeat({n, 1, 1});
+    if (guided) {
+        const at::Tensor uncond = encodePrompt(p.negativePrompt, negativeIds);
+        embeds = at::cat({uncond.repeat({n, 1, 1}), embeds});
+    }
+    if (trace) {
+        trace->promptEmbeds = embeds;
+        trace->promptIds = ids;
+        trace->negativePromptIds = negativeIds;
+    }
+    out.timings.text = clock.lap(embeds);
+    if (cancelled(callbacks))
+        return Status::cancelled();
+
+    std::unique_ptr<Scheduler> scheduler;
+    if (Status s = SchedulerChoice::create(m_schedulerConfig, m_schedulerSource, p.scheduler, p.eta,
+                                           scheduler);
+        !s)
+        return s;
+    if (Status s = scheduler->setTimesteps(p.steps); !s)
+        return s;
+    const at::Tensor timesteps = scheduler->timesteps();
+    const int total = static_cast<int>(timesteps.size(0));
+    // get_timesteps: strength keeps the last int(steps · strength) steps.
+    const int kept = std::min(static_cast<int>(p.steps * p.strength), p.steps);
+    const int first = std::max(p.steps - kept, 0);
+    if (first >= total)
+        return Status::badInput("strength " + std::to_string(p.strength) + " with " +
+                                std::to_string(p.steps) +
+                                " steps leaves no step to run; raise the strength or the steps");
+    const bool fullStrength = p.strength >= 1.0;
+
+    // Image and mask (1 = repaint), the masked image in pixel space, both encoded.
+    const std::int64_t f = m_vae.downFactor();
+    const std::int64_t h = in.image.size(2) / f, w = in.image.size(3) / f;
+    const at::Tensor image = in.image.to(dev, at::kFloat) * 2 - 1;
+    const at::Tensor mask = (in.mask.to(dev, at::kFloat) >= 0.5).to(at::kFloat);
+    const at::Tensor maskedImage = image * (mask < 0.5);
+    const at::Tensor maskLatent = at::upsample_nearest2d(mask, {h, w}).to(opts);
+    at::Tensor maskedLatents;
+    if (nineChannels) {
+        const at::Tensor vaeNoise =
+            in.vaeEncodeNoise.defined() ? in.vaeEncodeNoise : noise.drawShared({1, c, h, w});
+        maskedLatents = sampleLatents(m_vae, maskedImage.to(m_vaeDtype), vaeNoise).to(opts);
+    }
+    at::Tensor imageLatents;
+    if (!nineChannels || !fullStrength)
+        imageLatents =
+            sampleLatents(m_vae, image.to(m_vaeDtype), noise.drawShared({1, c, h, w})).to(opts);
+    LatentPreview preview;
+    if (callbacks.previewEvery > 0) {
+        if (imageLatents.defined())
+            preview.fit(imageLatents, in.image);
+        else
+            preview.fit(maskedLatents, maskedImage * 0.5 + 0.5);
+    }
+    out.timings.autoencoder = clock.lap(nineChannels ? maskedLatents : imageLatents);
+
+    at::Tensor initialNoise;
+    if (in.initialNoise.defined()) {
+        if (in.initialNoise.sizes() != at::IntArrayRef({n, c, h, w}))
+            return Status::badInput("initial noise must be [candidates, latent channels, h, w]");
+        initialNoise = in.initialNoise.to(opts);
+    } else {
+        initialNoise = noise.draw({c, h, w}).to(opts);
+    }
+    const at::Tensor deviceTimesteps = timesteps.to(dev);
+    at::Tensor latents = fullStrength ? initialNoise * scheduler->initNoiseSigma()
+                                      : scheduler->addNoise(imageLatents, initialNoise,
+                                                            timesteps.slice(0, first, first + 1));
+    at::Tensor unetMask, unetMasked;
+    if (nineChannels) {
+        unetMask = maskLatent.repeat({guided ? 2 * n : n, 1, 1, 1});
+        unetMasked = maskedLatents.repeat({guided ? 2 * n : n, 1, 1, 1});
+        if (trace) {
+            trace->maskLatent = unetMask;
+            trace->maskedImageLatents = unetMasked;
+        }
+    }
+
+    for (int i = first; i < total; ++i) {
+        if (cancelled(callbacks))
+            return Status::cancelled();
+        at::Tensor x = guided ? at::cat({latents, latents}) : latents;
+        x = scheduler->scaleModelInput(x, i);
+        if (nineChannels)
+            x = at::cat({x, unetMask, unetMasked}, 1);
+        at::Tensor prediction = m_unet.forward(x, deviceTimesteps[i], embeds, at::Tensor());
+        if (guided) {
+            const auto halves = prediction.chunk(2);
+            prediction = halves[0] + p.guidanceScale * (halves[1] - halves[0]);
+        }
+        const at::Tensor stepNoise =
+            scheduler->drawsNoise(i) ? noise.draw({c, h, w}).to(opts) : at::Tensor();
+        SchedulerStep step;
+        if (Status s = scheduler->step(prediction, i, latents, stepNoise, step); !s)
+            return s;
+        latents = step.prevSample;
+        if (!nineChannels) {
+            const at::Tensor known =
+                i + 1 < total
+                    ? scheduler->addNoise(imageLatents, initialNoise, timesteps.slice(0, i + 1, i + 2))
+                    : imageLatents;
+            latents = (1 - maskLatent) * known + maskLatent * latents;
+        }
+        if (trace)
+            trace->latentsPerStep.push_back(latents);
+        if (callbacks.progress) {
+            InpaintProgress progress;
+            progress.step = i - first + 1;
+            progress.total = total - first;
+            if (callbacks.previewEvery > 0 && progress.step % callbacks.previewEvery == 0)
+                progress.preview = preview.render(
+                    step.predOriginalSample.defined() ? step.predOriginalSample : latents);
+            callbacks.progress(progress);
+        }
+    }
+    out.timings.denoise = clock.lap(latents);
+
+    const at::Tensor decoded = m_vae.decode((latents / m_vae.scalingFactor()).to(m_vaeDtype));
+    out.decoded = decoded;
+    out.images = (decoded.to(at::kFloat) / 2 + 0.5).clamp(0, 1).to(at::kCPU);
+    out.timings.autoencoder += clock.lap(decoded);
+    return Status::ok();
+}
+
+} // namespace limner::engine::ml

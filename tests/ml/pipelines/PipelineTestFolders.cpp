@@ -1,0 +1,64 @@
+#include "tests/ml/pipelines/PipelineTestFolders.h"
+
+#include <ATen/ATen.h>
+#include <cstdlib>
+#include <filesystem>
+
+namespace limner::tests {
+
+namespace fs = std::filesystem;
+
+std::string PipelineTestFolders::parityDir() {
+    const char* env = std::getenv("LIMNER_PARITY_DIR");
+    if (env && *env)
+        return env;
+    return std::string(LIMNER_SOURCE_DIR) + "/../shared/parity";
+}
+
+std::string PipelineTestFolders::scratch(const std::string& name) {
+    const fs::path dir =
+        fs::temp_directory_path() / ("limner-pipeline-tests-" + std::to_string(::getpid())) / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir.string();
+}
+
+std::string PipelineTestFolders::copyOf(const std::string& source, const std::string& name) {
+    const std::string dir = scratch(name);
+    fs::copy(source, dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    return dir;
+}
+
+std::string PipelineTestFolders::kandinskyWithPrior() {
+    const std::string dir = copyOf(kandinskyDecoder(), "kandinsky-with-prior");
+    const fs::path root(dir), parity(parityDir());
+    const auto component = [&](const char* name, const char* fixture, const char* weights) {
+        fs::create_directories(root / name);
+        fs::copy_file(parity / fixture / "config.json", root / name / "config.json");
+        fs::copy_file(parity / fixture / "weights.safetensors", root / name / weights);
+    };
+    component("prior_prior", "prior", "diffusion_pytorch_model.safetensors");
+    component("prior_text_encoder", "clip_text_with_projection", "model.safetensors");
+    component("prior_image_encoder", "clip_vision", "model.safetensors");
+    // The SD fixture's tokenizer holds the 1000 ids the tiny text towers know.
+    fs::copy(parity / "pipeline_sd_inpaint" / "tokenizer", root / "prior_tokenizer",
+             fs::copy_options::recursive);
+    fs::create_directories(root / "prior_scheduler");
+    fs::copy_file(parity / "sched_unclip_kandinsky22_prior" / "scheduler_config.json",
+                  root / "prior_scheduler" / "scheduler_config.json");
+    return dir;
+}
+
+at::Tensor PipelineTestFolders::image(std::int64_t size) {
+    const at::Tensor y = at::linspace(0, 1, size).view({1, 1, size, 1}).expand({1, 1, size, size});
+    const at::Tensor x = at::linspace(0, 1, size).view({1, 1, 1, size}).expand({1, 1, size, size});
+    return at::cat({x, y, (x + y) / 2}, 1).contiguous();
+}
+
+at::Tensor PipelineTestFolders::centreMask(std::int64_t size) {
+    at::Tensor mask = at::zeros({1, 1, size, size});
+    mask.slice(2, size / 4, 3 * size / 4).slice(3, size / 4, 3 * size / 4).fill_(1.0);
+    return mask;
+}
+
+} // namespace limner::tests
