@@ -16,6 +16,12 @@ const QString kDecodeLimitKey = QStringLiteral("import/decodeLimitBytes");
 const QString kExportQualityKey = QStringLiteral("export/quality");
 const QString kBackendKey = QStringLiteral("inpaint/backend");
 const QString kCandidatesKey = QStringLiteral("inpaint/candidates");
+const QString kAutosaveKey = QStringLiteral("project/autosaveIntervalSeconds");
+const QString kParametersKey = QStringLiteral("export/generationParameters");
+const QString kRecentFilesKey = QStringLiteral("project/recentFiles");
+const QString kGeometryKey = QStringLiteral("window/geometry");
+const QString kStateKey = QStringLiteral("window/state");
+constexpr int kMaxAutosaveSeconds = 3600;
 
 } // namespace
 
@@ -23,7 +29,16 @@ Settings::Settings()
     : decodeLimitBytes(ImageIO::kDefaultDecodeLimitBytes)
     , exportQuality(ImageIO::kDefaultQuality)
     , backend(QStringLiteral("telea"))
-    , candidates(1) {}
+    , candidates(1)
+    , autosaveIntervalSeconds(120)
+    , exportGenerationParameters(false) {}
+
+void Settings::addRecentFile(const QString& path) {
+    recentFiles.removeAll(path);
+    recentFiles.prepend(path);
+    while (recentFiles.size() > kMaxRecentFiles)
+        recentFiles.removeLast();
+}
 
 Settings Settings::load() {
     const QSettings store;
@@ -41,6 +56,16 @@ Settings Settings::load() {
     const int candidates = store.value(kCandidatesKey).toInt(&ok);
     if (ok && candidates >= 1 && candidates <= kMaxCandidates)
         s.candidates = candidates;
+    const int autosave = store.value(kAutosaveKey).toInt(&ok);
+    if (ok && autosave >= 0 && autosave <= kMaxAutosaveSeconds)
+        s.autosaveIntervalSeconds = autosave;
+    s.exportGenerationParameters = store.value(kParametersKey, false).toBool();
+    for (const QString& path : store.value(kRecentFilesKey).toStringList()) {
+        if (!path.isEmpty() && s.recentFiles.size() < kMaxRecentFiles && !s.recentFiles.contains(path))
+            s.recentFiles << path;
+    }
+    s.windowGeometry = store.value(kGeometryKey).toByteArray();
+    s.windowState = store.value(kStateKey).toByteArray();
     return s;
 }
 
@@ -50,6 +75,11 @@ void Settings::save() const {
     store.setValue(kExportQualityKey, exportQuality);
     store.setValue(kBackendKey, backend);
     store.setValue(kCandidatesKey, candidates);
+    store.setValue(kAutosaveKey, autosaveIntervalSeconds);
+    store.setValue(kParametersKey, exportGenerationParameters);
+    store.setValue(kRecentFilesKey, recentFiles);
+    store.setValue(kGeometryKey, windowGeometry);
+    store.setValue(kStateKey, windowState);
 }
 
 } // namespace limner::app

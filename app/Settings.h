@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 namespace limner::app {
 
@@ -8,10 +10,19 @@ namespace limner::app {
 // here, so the rest of the code (and the tests) can pass a Settings around without touching
 // the user's configuration.
 struct Settings {
-    qint64 decodeLimitBytes; // largest decoded image accepted by File ▸ Open (RGBA bytes)
-    int exportQuality;       // JPEG / WebP quality, 0..100
-    QString backend;         // last used inpainting backend name
-    int candidates;          // candidates per generation, 1..8
+    qint64 decodeLimitBytes;         // largest decoded image accepted by File ▸ Open (RGBA bytes)
+    int exportQuality;               // JPEG / WebP quality, 0..100
+    QString backend;                 // last used inpainting backend name
+    int candidates;                  // candidates per generation, 1..8
+    int autosaveIntervalSeconds;     // 0 = off; default 120
+    bool exportGenerationParameters; // PNG "parameters" chunk (prompt, seed, model); off by default
+    QStringList recentFiles;         // most recent first, at most kMaxRecentFiles
+    QByteArray windowGeometry;       // QMainWindow::saveGeometry()
+    QByteArray windowState;          // QMainWindow::saveState(): docks and toolbars
+
+    static constexpr int kMaxRecentFiles = 10;
+    // Puts path first in recentFiles (once), dropping the oldest past the limit.
+    void addRecentFile(const QString& path);
 
     Settings();
 

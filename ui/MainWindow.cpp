@@ -1,6 +1,7 @@
 #include "ui/MainWindow.h"
 
 #include "app/Document.h"
+#include "app/Settings.h"
 #include "ui/CandidatesPanel.h"
 #include "ui/CanvasView.h"
 #include "ui/FileController.h"
@@ -51,6 +52,7 @@ MainWindow::MainWindow(app::Document& document, app::EngineClient& client, QWidg
     connect(m_canvas, &CanvasView::cursorMoved, this,
             [this](const QPoint& p) { m_positionLabel->setText(tr("%1, %2").arg(p.x()).arg(p.y())); });
     connect(m_files, &FileController::opened, this, &MainWindow::updateTitle);
+    connect(m_files, &FileController::saved, this, &MainWindow::updateTitle);
     connect(&m_document, &app::Document::layersChanged, this, &MainWindow::updateTitle);
     connect(m_document.undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
     connect(m_files, &FileController::statusMessage, this,
@@ -60,6 +62,9 @@ MainWindow::MainWindow(app::Document& document, app::EngineClient& client, QWidg
     updateTitle();
     m_zoomLabel->setText(tr("%1 %").arg(std::lround(m_canvas->zoom() * 100)));
     resize(1400, 1000);
+    const app::Settings settings = app::Settings::load();
+    restoreGeometry(settings.windowGeometry);
+    restoreState(settings.windowState);
 }
 
 MainWindow::~MainWindow() {
@@ -101,6 +106,9 @@ void MainWindow::createDocks() {
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open…"), QKeySequence::Open, m_files, &FileController::openWithDialog);
+    file->addMenu(m_files->recentFilesMenu());
+    file->addAction(tr("&Save"), QKeySequence::Save, m_files, &FileController::save);
+    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, m_files, &FileController::saveAs);
     file->addAction(tr("&Export…"), QKeySequence(tr("Ctrl+Shift+E")), m_files,
                     &FileController::exportWithDialog);
     file->addSeparator();
@@ -189,10 +197,15 @@ void MainWindow::dropEvent(QDropEvent* event) {
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     m_generation->cancel();
-    if (m_files->confirmDiscardChanges())
-        event->accept();
-    else
+    if (!m_files->confirmDiscardChanges()) {
         event->ignore();
+        return;
+    }
+    app::Settings settings = app::Settings::load();
+    settings.windowGeometry = saveGeometry();
+    settings.windowState = saveState();
+    settings.save();
+    event->accept();
 }
 
 } // namespace limner::ui

@@ -5,6 +5,7 @@
 #include "app/EngineClient.h"
 #include "app/ImageConvert.h"
 #include "app/ImageIO.h"
+#include "app/project/ImageExporter.h"
 
 #include <QEventLoop>
 #include <optional>
@@ -78,7 +79,8 @@ QString InpaintCommand::run() const {
 
     if (app::applyCandidateAsLayer(document, *result, 0, &error) < 0)
         return error;
-    if (!ImageIO::save(document.flatten(), outputPath, &error, quality))
+    // Through the exporter, so the output declares a model's part exactly as the GUI's does.
+    if (!app::ImageExporter::exportImage(document, outputPath, {quality, false}, &error))
         return error;
     return {};
 }

@@ -1,3 +1,4 @@
+#include "app/cli/FlattenCommand.h"
 #include "app/cli/InpaintCommand.h"
 #include "app/cli/OutpaintCommand.h"
 
@@ -161,6 +162,7 @@ int main(int argc, char* argv[]) {
         "Limner from the command line.\n\n"
         "  limner-cli inpaint --image in.png --mask mask.png --backend telea --out out.png [--seed "
         "N]\n"
+        "  limner-cli flatten project.ora --out out.png [--quality Q]\n"
         "  limner-cli outpaint --image in.png --left N --right N --top N --bottom N --out out.png\n"
         "                      [--backend NAME | --model DIR] [--prompt TEXT] [--seed-fill edge]\n\n"
         "The mask is an image of the same size: white = regenerate, black = keep (colour masks are\n"
@@ -168,7 +170,8 @@ int main(int argc, char* argv[]) {
         "of --out: .png, .jpg, .webp or .tiff."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("inpaint or outpaint"));
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("inpaint, outpaint or flatten"));
     const QCommandLineOption imageOption(QStringLiteral("image"), QStringLiteral("Picture to edit."),
                                          QStringLiteral("file"));
     const QCommandLineOption maskOption(QStringLiteral("mask"), QStringLiteral("Mask image."),
@@ -206,6 +209,25 @@ int main(int argc, char* argv[]) {
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
         return printUsageError(QStringLiteral("no command given"));
+    if (positional.first() == QLatin1String("flatten")) {
+        if (positional.size() != 2)
+            return printUsageError(QStringLiteral("flatten needs one project: limner-cli flatten "
+                                                  "PROJECT.ora --out image.png"));
+        if (!parser.isSet(outOption))
+            return printUsageError(QStringLiteral("flatten needs --out"));
+        limner::cli::FlattenCommand flatten;
+        flatten.projectPath = positional.at(1);
+        flatten.outputPath = parser.value(outOption);
+        if (parser.isSet(qualityOption)) {
+            bool ok = false;
+            flatten.quality = parser.value(qualityOption).toInt(&ok);
+            if (!ok || flatten.quality < 0 || flatten.quality > 100)
+                return printUsageError(QStringLiteral("--quality must be 0 to 100, not '%1'")
+                                           .arg(parser.value(qualityOption)));
+        }
+        const QString error = flatten.run();
+        return error.isEmpty() ? 0 : printError(error);
+    }
     const bool outpainting = positional.size() == 1 && positional.first() == QLatin1String("outpaint");
     if (positional.size() > 1 || (positional.first() != QLatin1String("inpaint") && !outpainting))
         return printUsageError(

@@ -1,5 +1,6 @@
 #include "app/Document.h"
 #include "app/EngineClient.h"
+#include "ui/FileController.h"
 #include "ui/MainWindow.h"
 
 #include <QApplication>
@@ -23,6 +24,7 @@ int main(int argc, char* argv[]) {
     limner::app::EngineClient engine;
     limner::ui::MainWindow window(document, engine);
     window.show();
+    window.files()->offerRecovery(); // after a crash: the last autosave, before anything else
     if (!parser.positionalArguments().isEmpty())
         window.openFile(parser.positionalArguments().first());
     return app.exec();
