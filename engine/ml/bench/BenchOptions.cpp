@@ -27,13 +27,15 @@ const char* BenchOptions::usage() {
            "                   [--height H --width W] [--batch B] [--iters N] [--warmup N]\n"
            "                   [--device cpu|cuda] [--dtype float32|float16|bfloat16] [--seed S]\n"
            "       limner-bench pipeline --model DIR [--size S | --height H --width W] [--steps N]\n"
-           "                   [--guidance G] [--batch B] [--iters N] [--device] [--dtype]\n"
+           "                   [--guidance G] [--batch B] [--iters N] [--warmup N] [--device] "
+           "[--dtype]\n"
            "DIR holds the module's config.json (weights are random, of the shapes the config\n"
            "implies). Sizes: unet = latent pixels (default 64x64); vae, movq = image pixels\n"
            "(default 512x512); clip-vision = the config's image_size; clip-text = the config's\n"
            "max_position_embeddings tokens; prior = the config's num_embeddings tokens.\n"
            "pipeline: a Kandinsky 2.2 inpaint or SD inpaint folder (real or random weights),\n"
-           "default size 512, 50 steps.\n";
+           "default size: the model's native one, 50 steps, 1 warm-up and 1 timed run; components\n"
+           "without weight files get random weights (time real sizes from configs alone).\n";
 }
 
 Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
@@ -45,6 +47,11 @@ Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
     o.module = argv[1];
     if (!modules.count(o.module))
         return Status::badInput("unknown module \"" + o.module + "\"");
+    if (o.module == "pipeline") {
+        // A whole run takes seconds to minutes: one warm-up, one timed run unless asked.
+        o.iterations = 1;
+        o.warmup = 1;
+    }
     for (int i = 2; i < argc; ++i) {
         const std::string arg = argv[i];
         if (i + 1 >= argc)

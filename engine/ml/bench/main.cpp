@@ -3,6 +3,7 @@
 // figures for the performance notes.
 #include "engine/ml/bench/BenchOptions.h"
 #include "engine/ml/bench/ModuleBenchmark.h"
+#include "engine/ml/bench/PipelineBenchmark.h"
 
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
@@ -56,7 +57,10 @@ int main(int argc, char** argv) {
     c10::InferenceMode inference;
     std::printf("device %s, dtype %s, threads %d\n", options.device.str().c_str(),
                 c10::toString(options.dtype), at::get_num_threads());
-    if (options.module == "pipeline")
-        return fail(Status::badInput("the pipeline benchmark is not built yet"));
+    if (options.module == "pipeline") {
+        if (Status s = PipelineBenchmark::run(options, std::cout); !s)
+            return fail(s);
+        return 0;
+    }
     return runModule(options);
 }

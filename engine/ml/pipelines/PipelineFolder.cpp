@@ -2,6 +2,7 @@
 
 #include "engine/ml/config/JsonFile.h"
 #include "engine/ml/io/Safetensors.h"
+#include "engine/ml/nn/RandomWeightScope.h"
 
 #include <filesystem>
 #include <set>
@@ -117,6 +118,9 @@ Status PipelineFolder::loadWeights(const std::string& component, c10::Device dev
                 ", a pickle/TorchScript file that can run code and is never loaded; convert it to "
                 "safetensors (for example with diffusers' save_pretrained(safe_serialization=True))");
     }
+    // Benchmarks build models of real sizes from configs alone: the modules draw random weights.
+    if (RandomWeightScope::current())
+        return Status::ok();
     return Status::notFound("model folder " + m_root + " has no safetensors weights in " + component +
                             "/ (expected diffusion_pytorch_model.safetensors or model.safetensors)");
 }

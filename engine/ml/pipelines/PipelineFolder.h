@@ -27,7 +27,8 @@ public:
     // component/fileName parsed as JSON (Python's NaN/Infinity literals accepted).
     Status readJson(const std::string& component, const std::string& fileName,
                     nlohmann::json& out) const;
-    // Every tensor of the component's weights, floats converted to dtype on device.
+    // Every tensor of the component's weights, floats converted to dtype on device. Inside a
+    // RandomWeightScope a component without weight files yields an empty dict (random weights).
     Status loadWeights(const std::string& component, c10::Device device, c10::ScalarType dtype,
                        StateDict& out) const;
 
