@@ -298,6 +298,10 @@ std::optional<ProjectSnapshot> OraReader::read(const QByteArray& bytes, const Li
             g.blendFeather = gen.value(QStringLiteral("blendFeather")).toInt(-1);
             g.blendGrow = gen.value(QStringLiteral("blendGrow")).toInt(-1);
             g.colorMatch = gen.value(QStringLiteral("colorMatch")).toBool(true);
+            g.denoiseGrow = gen.value(QStringLiteral("denoiseGrow")).toInt(0);
+            g.colorRingWidth = gen.value(QStringLiteral("colorRingWidth")).toInt(0);
+            g.histogramMatch = gen.value(QStringLiteral("histogramMatch")).toBool(false);
+            g.poisson = gen.value(QStringLiteral("poisson")).toBool(false);
             if (o.contains(QStringLiteral("generated"))) {
                 const std::optional<QImage> generated =
                     decodeEntry(o.value(QStringLiteral("generated")).toString());

@@ -104,7 +104,11 @@ QByteArray OraWriter::toBytes(const ProjectSnapshot& snapshot, QString* errorMes
                                     {QStringLiteral("mixedWithOtherPixels"), g.mixedWithOtherPixels},
                                     {QStringLiteral("blendFeather"), g.blendFeather},
                                     {QStringLiteral("blendGrow"), g.blendGrow},
-                                    {QStringLiteral("colorMatch"), g.colorMatch}});
+                                    {QStringLiteral("colorMatch"), g.colorMatch},
+                                    {QStringLiteral("denoiseGrow"), g.denoiseGrow},
+                                    {QStringLiteral("colorRingWidth"), g.colorRingWidth},
+                                    {QStringLiteral("histogramMatch"), g.histogramMatch},
+                                    {QStringLiteral("poisson"), g.poisson}});
         }
         if (!g.generated.isNull())
             info.insert(QStringLiteral("generated"),

@@ -42,6 +42,10 @@ void requireSameLayers(const Document& a, const Document& b) {
         CHECK(x.generation.blendFeather == y.generation.blendFeather);
         CHECK(x.generation.blendGrow == y.generation.blendGrow);
         CHECK(x.generation.colorMatch == y.generation.colorMatch);
+        CHECK(x.generation.denoiseGrow == y.generation.denoiseGrow);
+        CHECK(x.generation.colorRingWidth == y.generation.colorRingWidth);
+        CHECK(x.generation.histogramMatch == y.generation.histogramMatch);
+        CHECK(x.generation.poisson == y.generation.poisson);
         CHECK(x.generation.backend == y.generation.backend);
         CHECK(x.generation.prompt == y.generation.prompt);
         CHECK(x.generation.negativePrompt == y.generation.negativePrompt);

@@ -62,6 +62,10 @@ void buildLayeredDocument(limner::app::Document& document) {
     generated.generation.blendFeather = 12;
     generated.generation.blendGrow = 3;
     generated.generation.colorMatch = false;
+    generated.generation.denoiseGrow = 9;
+    generated.generation.colorRingWidth = 6;
+    generated.generation.histogramMatch = true;
+    generated.generation.poisson = true;
     generated.generation.backend = QStringLiteral("kandinsky-2-2");
     generated.generation.prompt = QStringLiteral("a red kite");
     generated.generation.negativePrompt = QStringLiteral("blurry");
