@@ -30,6 +30,9 @@ public:
     // The widget area paintOverlay() draws into, so the canvas repaints only that.
     virtual QRectF overlayRect(const CanvasView& view, const QPointF& hoverCanvasPos) const = 0;
     virtual QCursor cursor() const { return Qt::CrossCursor; }
+    // True for tools whose overlay is part of the picture's state (the generation frame): drawn
+    // even when the pointer is elsewhere.
+    virtual bool overlayAlwaysVisible() const { return false; }
 };
 
 } // namespace limner::ui

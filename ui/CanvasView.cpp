@@ -224,6 +224,25 @@ void CanvasView::drawCanvasImage(QPainter& painter, const QImage& image, const Q
     painter.drawImage(target, image, source);
 }
 
+void CanvasView::drawPreviewPastCanvas(QPainter& painter, const QRectF& canvasWidget,
+                                       const QRect& clip) const {
+    if (m_preview.isNull())
+        return;
+    // An outpaint candidate reaches past the canvas it will grow: show that part too.
+    const QRect previewWidget = canvasToWidget(QRectF(QRect(m_previewOffset, m_preview.size())))
+                                    .toAlignedRect()
+                                    .intersected(clip);
+    const QRegion outside = QRegion(previewWidget).subtracted(QRegion(canvasWidget.toAlignedRect()));
+    if (outside.isEmpty())
+        return;
+    painter.save();
+    painter.setClipRegion(outside);
+    painter.setBrushOrigin(canvasWidget.topLeft());
+    painter.fillRect(previewWidget, m_checkerBrush);
+    drawCanvasImage(painter, m_preview, m_previewOffset, previewWidget);
+    painter.restore();
+}
+
 void CanvasView::paintEvent(QPaintEvent* event) {
     QPainter painter(this);
     const QRect clip = event->rect();
@@ -248,7 +267,8 @@ void CanvasView::paintEvent(QPaintEvent* event) {
         painter.setPen(QColor(20, 20, 20));
         painter.drawRect(canvasWidget.adjusted(-0.5, -0.5, 0.5, 0.5));
     }
-    if (m_tool && (m_hovering || m_tool->isActive()) && !m_panning)
+    drawPreviewPastCanvas(painter, canvasWidget, clip);
+    if (m_tool && (m_hovering || m_tool->isActive() || m_tool->overlayAlwaysVisible()) && !m_panning)
         m_tool->paintOverlay(painter, *this, m_hoverCanvasPos);
 }
 

@@ -79,6 +79,7 @@ private:
     void updateToolOverlay();
     void drawCanvasImage(QPainter& painter, const QImage& image, const QPoint& canvasOffset,
                          const QRect& widgetClip) const;
+    void drawPreviewPastCanvas(QPainter& painter, const QRectF& canvasWidget, const QRect& clip) const;
     bool isPanGesture(const QMouseEvent* event) const;
     void updateCursor();
 

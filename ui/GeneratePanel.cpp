@@ -111,6 +111,12 @@ quint64 GeneratePanel::seed() {
     return quint64(m_seed->value());
 }
 
+void GeneratePanel::setSeed(quint64 seed) {
+    // Reusing a seed means keeping it: random is turned off.
+    m_randomSeed->setChecked(false);
+    m_seed->setValue(int(std::min<quint64>(seed, quint64(std::numeric_limits<int>::max()))));
+}
+
 int GeneratePanel::candidateCount() const {
     return m_candidates->value();
 }

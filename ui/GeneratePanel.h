@@ -24,7 +24,8 @@ public:
     QString negativePrompt() const;
     QString backend() const; // engine backend name, e.g. "telea"
     void setBackend(const QString& name);
-    quint64 seed(); // draws a fresh seed first when "random" is on
+    quint64 seed();             // draws a fresh seed first when "random" is on
+    void setSeed(quint64 seed); // and turns "random" off
     int candidateCount() const;
     void setPrompt(const QString& prompt);
     void setCandidateCount(int count);

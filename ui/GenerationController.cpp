@@ -1,12 +1,15 @@
 #include "ui/GenerationController.h"
 
 #include "app/ApplyCandidate.h"
+#include "app/ApplyOutpaint.h"
 #include "app/Document.h"
 #include "app/EngineClient.h"
 #include "app/ImageConvert.h"
+#include "app/StagingActions.h"
 #include "ui/CandidatesPanel.h"
 #include "ui/CanvasView.h"
 #include "ui/GeneratePanel.h"
+#include "ui/GenerationFrameTool.h"
 
 namespace limner::ui {
 
@@ -40,23 +43,92 @@ void GenerationController::generate() {
         m_panel.showMessage(tr("Open a picture first."), true);
         return;
     }
-    if (m_document.maskIsEmpty()) {
-        m_panel.showMessage(
-            tr("The mask is empty: paint the area to regenerate with the mask brush (B)."), true);
+    if (frameIsActive()) {
+        QString error;
+        const app::OutpaintJob job =
+            app::OutpaintJob::forFrame(m_document, m_frameTool->frame(), optionsFromPanel(), &error);
+        if (!job.isValid()) {
+            m_panel.showMessage(error, true);
+            return;
+        }
+        run(job, m_frameTool->frame());
         return;
     }
-    engine::InpaintRequest request = app::EngineClient::makeRequest(
-        m_document, m_panel.prompt(), m_panel.backend(), m_panel.seed(), m_panel.candidateCount());
-    request.negativePrompt = m_panel.negativePrompt().toStdString();
-    const QString problem = app::EngineClient::validate(request);
+    if (m_document.maskIsEmpty()) {
+        m_panel.showMessage(
+            tr("The mask is empty: paint the area to regenerate with the mask brush (B), or drag the "
+               "generation frame (F) past the edge to extend the picture."),
+            true);
+        return;
+    }
+    app::OutpaintJob job;
+    job.sourceCanvas = m_document.canvasSize();
+    job.request = app::EngineClient::makeRequest(m_document, m_panel.prompt(), m_panel.backend(),
+                                                 m_panel.seed(), m_panel.candidateCount());
+    job.request.negativePrompt = m_panel.negativePrompt().toStdString();
+    run(job, {});
+}
+
+void GenerationController::extend(const app::CanvasMargins& margins) {
+    if (isRunning())
+        return;
+    QSize frame = frameSizeForBackend();
+    if (frame.isEmpty())
+        frame = margins.grown(m_document.canvasSize());
+    QString error;
+    const app::OutpaintJob job =
+        app::OutpaintJob::forMargins(m_document, margins, frame, optionsFromPanel(), &error);
+    if (!job.isValid()) {
+        m_panel.showMessage(error, true);
+        return;
+    }
+    run(job, QRect(QPoint(-margins.left, -margins.top), margins.grown(m_document.canvasSize())));
+}
+
+void GenerationController::run(const app::OutpaintJob& job, const QRect& frame) {
+    if (isRunning())
+        return;
+    const QString problem = app::EngineClient::validate(job.request);
     if (!problem.isEmpty()) {
         m_panel.showMessage(problem, true);
         return;
     }
     discard();
-    m_jobId = m_client.submit(std::move(request));
+    m_job = job;
+    m_jobFrame = frame;
+    m_jobMask = m_document.mask();
+    m_jobId = m_client.submit(job.request);
+    // The request's pixels went to the engine; the result brings back what accepting needs.
+    m_job.request.image = {};
+    m_job.request.mask = {};
+    m_job.request.outpaint.unknownArea = {};
     m_panel.setRunning(true);
     emit jobStarted();
+}
+
+QSize GenerationController::frameSizeForBackend() const {
+    return app::EngineClient::backendNativeSize(m_panel.backend());
+}
+
+bool GenerationController::frameIsActive() const {
+    return m_frameTool && m_canvas.tool() == m_frameTool;
+}
+
+app::OutpaintOptions GenerationController::optionsFromPanel() {
+    app::OutpaintOptions options;
+    options.prompt = m_panel.prompt();
+    options.negativePrompt = m_panel.negativePrompt();
+    options.backend = m_panel.backend();
+    options.seed = m_panel.seed();
+    options.candidates = m_panel.candidateCount();
+    if (m_frameTool) {
+        options.seedMethod = m_frameTool->seedMethod;
+        options.composite.colorMatch = m_frameTool->colorMatch != engine::imaging::ColorMatchMode::Off;
+        if (options.composite.colorMatch)
+            options.composite.colorMatchMode = m_frameTool->colorMatch;
+        options.composite.poisson = m_frameTool->poisson;
+    }
+    return options;
 }
 
 void GenerationController::cancel() {
@@ -74,6 +146,7 @@ void GenerationController::onFinished(quint64 jobId, const engine::InpaintResult
         return;
     endJob();
     m_result = result;
+    m_document.addStagingEntry(app::makeStagingEntry(m_job, m_jobFrame, m_jobMask, result));
     m_candidateImages.clear();
     for (const engine::InpaintCandidate& candidate : result.candidates)
         m_candidateImages.append(app::ImageConvert::toLayerPixels(candidate.layer));
@@ -106,19 +179,32 @@ void GenerationController::preview(int index) {
         m_canvas.clearPreview();
         return;
     }
-    m_canvas.setPreview(m_candidateImages[index], QPoint(m_result->region.x, m_result->region.y));
+    // An outpaint's region is on the grown canvas; before accepting, the canvas is the old one
+    // (unless an earlier candidate of the job grew it already).
+    const bool grown = m_document.canvasSize() != m_job.sourceCanvas;
+    const QPoint shift = grown ? QPoint() : m_job.growth.shift();
+    m_canvas.setPreview(m_candidateImages[index],
+                        QPoint(m_result->region.x, m_result->region.y) - shift);
+    m_canvas.update();
 }
 
 void GenerationController::accept(int index) {
     if (!m_result || index < 0 || index >= int(m_result->candidates.size()))
         return;
     QString error;
-    const int layerId =
-        app::applyCandidateAsLayer(m_document, *m_result, index, &error, app::MaskAfterAccept::Clear);
+    const bool growing = !m_job.growth.isNull() && m_document.canvasSize() == m_job.sourceCanvas;
+    const int layerId = m_job.growth.isNull()
+                            ? app::applyCandidateAsLayer(m_document, *m_result, index, &error,
+                                                         app::MaskAfterAccept::Clear)
+                            : app::applyOutpaintCandidate(m_document, m_job.growth, m_job.sourceCanvas,
+                                                          *m_result, index, &error);
     if (layerId < 0) {
         m_panel.showMessage(error, true);
         return;
     }
+    // The frame stays where it was on the picture, which now sits further right or down.
+    if (growing && m_frameTool)
+        m_frameTool->setFrame(m_frameTool->frame().translated(m_job.growth.shift()));
     discard();
     emit statusMessage(
         tr("Added the candidate as layer \"%1\".").arg(m_document.layerById(layerId)->name));

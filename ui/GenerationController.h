@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/CanvasMargins.h"
+#include "app/OutpaintJob.h"
 #include "engine/service/InpaintRequest.h"
 
 #include <QImage>
@@ -17,9 +19,13 @@ namespace limner::ui {
 class CandidatesPanel;
 class CanvasView;
 class GeneratePanel;
+class GenerationFrameTool;
 
 // Runs the generate → candidates → accept loop between the panels, the canvas and the engine.
-// One job at a time; the Generate button becomes Cancel while it runs.
+// One job at a time; the Generate button becomes Cancel while it runs. With the generation
+// frame as the canvas's tool, Generate outpaints: the frame is the crop, and accepting grows
+// the canvas to include it (one undo step with the layer). Every finished job goes into the
+// document's staging history.
 class GenerationController : public QObject {
     Q_OBJECT
 public:
@@ -28,12 +34,20 @@ public:
 
     bool isRunning() const { return m_jobId != 0; }
     int candidateCount() const { return m_candidateImages.size(); }
+    void setFrameTool(GenerationFrameTool* tool) { m_frameTool = tool; }
+    // The frame's default size for the current backend: its native size, or any size (empty).
+    QSize frameSizeForBackend() const;
 
 public slots:
     void generate();
     void cancel();
     void accept(int index);
     void discard();
+    // Grows the canvas by margins and fills the new area (quick "extend" actions); planned as
+    // several frames when it does not fit one of the backend's native size.
+    void extend(const limner::app::CanvasMargins& margins);
+    // Runs a prepared job (a re-run from the staging history, for one).
+    void run(const limner::app::OutpaintJob& job, const QRect& frame);
 
 signals:
     void statusMessage(const QString& text);
@@ -46,6 +60,8 @@ private:
     void onFailed(quint64 jobId, const QString& message);
     void preview(int index);
     void endJob();
+    app::OutpaintOptions optionsFromPanel();
+    bool frameIsActive() const;
 
     app::Document& m_document;
     app::EngineClient& m_client;
@@ -55,6 +71,10 @@ private:
     quint64 m_jobId = 0;
     std::optional<engine::InpaintResult> m_result;
     QVector<QImage> m_candidateImages;
+    GenerationFrameTool* m_frameTool = nullptr;
+    app::OutpaintJob m_job; // the running or shown job (request pixels dropped once submitted)
+    QRect m_jobFrame;       // its frame in the source canvas's coordinates; null for inpaints
+    QImage m_jobMask;       // the mask it was made from
 };
 
 } // namespace limner::ui

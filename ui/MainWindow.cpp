@@ -8,6 +8,7 @@
 #include "ui/GeneratePanel.h"
 #include "ui/GenerationController.h"
 #include "ui/LayersPanel.h"
+#include "ui/OutpaintUi.h"
 #include "ui/ToolBox.h"
 
 #include <QCloseEvent>
@@ -40,6 +41,7 @@ MainWindow::MainWindow(app::Document& document, app::EngineClient& client, QWidg
     addToolBar(Qt::TopToolBarArea, m_tools->optionsBar());
     createDocks();
     createMenus();
+    m_outpaint = new OutpaintUi(*this, document);
 
     m_zoomLabel = new QLabel(this);
     m_positionLabel = new QLabel(this);

@@ -17,6 +17,7 @@ class FileController;
 class GeneratePanel;
 class GenerationController;
 class LayersPanel;
+class OutpaintUi;
 class ToolBox;
 
 // The editor window. It only builds and wires: the canvas in the middle, the generate,
@@ -36,6 +37,7 @@ public:
     LayersPanel* layersPanel() const { return m_layersPanel; }
     GenerationController* generation() const { return m_generation; }
     FileController* files() const { return m_files; }
+    OutpaintUi* outpaint() const { return m_outpaint; }
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -56,6 +58,7 @@ private:
     CandidatesPanel* m_candidatesPanel = nullptr;
     LayersPanel* m_layersPanel = nullptr;
     GenerationController* m_generation = nullptr;
+    OutpaintUi* m_outpaint = nullptr;
     app::EngineClient& m_client;
     QLabel* m_zoomLabel = nullptr;
     QLabel* m_positionLabel = nullptr;

@@ -1,6 +1,7 @@
 #include "ui/ToolBox.h"
 
 #include "ui/CanvasView.h"
+#include "ui/GenerationFrameTool.h"
 #include "ui/MaskBrushTool.h"
 #include "ui/ShapeSelectTool.h"
 #include "ui/ToolIcons.h"
@@ -8,6 +9,7 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QLabel>
 #include <QSlider>
 #include <QSpinBox>
@@ -23,6 +25,7 @@ ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionPar
     , m_eraser(std::make_unique<MaskBrushTool>(document, MaskBrushTool::Mode::Erase))
     , m_rectangle(std::make_unique<ShapeSelectTool>(document, ShapeSelectTool::Shape::Rectangle))
     , m_lasso(std::make_unique<ShapeSelectTool>(document, ShapeSelectTool::Shape::Lasso))
+    , m_frame(std::make_unique<GenerationFrameTool>(document))
     , m_actionParent(actionParent)
     , m_group(new QActionGroup(this)) {
     m_brushAction = makeToolAction(tr("Mask &Brush"), QStringLiteral("B"), QStringLiteral("toolBrush"));
@@ -32,6 +35,11 @@ ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionPar
                                        QStringLiteral("toolRectangle"));
     m_lassoAction =
         makeToolAction(tr("&Lasso Selection"), QStringLiteral("L"), QStringLiteral("toolLasso"));
+    m_frameAction = makeToolAction(tr("Generation &Frame"), QStringLiteral("F"),
+                                   QStringLiteral("toolGenerationFrame"));
+    m_frameAction->setIcon(GenerationFrameTool::icon());
+    m_frameAction->setToolTip(
+        tr("Place the generation frame; past the edge, Generate extends the picture (F)"));
     m_brushAction->setIcon(ToolIcons::maskBrush());
     m_eraserAction->setIcon(ToolIcons::maskEraser());
     m_rectangleAction->setIcon(ToolIcons::rectangleSelection());
@@ -63,11 +71,12 @@ ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionPar
     m_subtract->setObjectName(QStringLiteral("selectionSubtract"));
     auto* sizeLabel = new QLabel(tr(" Size "), m_optionsBar);
     auto* hardnessLabel = new QLabel(tr("  Hardness "), m_optionsBar);
-    m_optionsBar->addWidget(sizeLabel);
+    m_brushOptions << m_optionsBar->addWidget(sizeLabel);
     m_sizeAction = m_optionsBar->addWidget(m_size);
-    m_optionsBar->addWidget(hardnessLabel);
+    m_brushOptions << m_optionsBar->addWidget(hardnessLabel);
     m_hardnessAction = m_optionsBar->addWidget(m_hardness);
     m_subtractAction = m_optionsBar->addWidget(m_subtract);
+    createFrameOptions();
 
     connect(m_size, qOverload<int>(&QSpinBox::valueChanged), this, [this](int px) {
         m_brush->setDiameter(px);
@@ -110,7 +119,7 @@ ToolBox::~ToolBox() {
 }
 
 QList<QAction*> ToolBox::toolActions() const {
-    return {m_brushAction, m_eraserAction, m_rectangleAction, m_lassoAction};
+    return {m_brushAction, m_eraserAction, m_rectangleAction, m_lassoAction, m_frameAction};
 }
 
 void ToolBox::setBrushDiameter(int px) {
@@ -142,14 +151,58 @@ void ToolBox::activate(QAction* action) {
         m_canvas->setTool(m_rectangle.get());
     else if (action == m_lassoAction)
         m_canvas->setTool(m_lasso.get());
+    else if (action == m_frameAction) {
+        m_frame->ensureFrame();
+        m_canvas->setTool(m_frame.get());
+        m_canvas->update();
+    }
     syncOptions();
 }
 
 void ToolBox::syncOptions() {
     const bool brushLike = m_brushAction->isChecked() || m_eraserAction->isChecked();
     m_sizeAction->setVisible(brushLike);
+    for (QAction* label : m_brushOptions)
+        label->setVisible(brushLike);
     m_hardnessAction->setVisible(brushLike);
-    m_subtractAction->setVisible(!brushLike);
+    const bool frame = m_frameAction->isChecked();
+    m_subtractAction->setVisible(!brushLike && !frame);
+    for (QAction* option : m_frameOptions)
+        option->setVisible(frame);
+}
+
+void ToolBox::createFrameOptions() {
+    using engine::imaging::ColorMatchMode;
+    using engine::imaging::SeedMethod;
+    auto* seed = new QComboBox(m_optionsBar);
+    seed->setObjectName(QStringLiteral("frameSeedMethod"));
+    const std::pair<QString, SeedMethod> seeds[] = {{tr("Edge extend"), SeedMethod::EdgeExtend},
+                                                    {tr("Reflect"), SeedMethod::Reflect},
+                                                    {tr("Telea"), SeedMethod::Telea},
+                                                    {tr("FSR"), SeedMethod::Fsr},
+                                                    {tr("Blurred mean"), SeedMethod::BlurredMean},
+                                                    {tr("Noise"), SeedMethod::Noise}};
+    for (const auto& [label, method] : seeds)
+        seed->addItem(label, int(method));
+    auto* colour = new QComboBox(m_optionsBar);
+    colour->setObjectName(QStringLiteral("frameColorMatch"));
+    colour->addItem(tr("Colour match: statistics"), int(ColorMatchMode::Statistics));
+    colour->addItem(tr("Colour match: histogram"), int(ColorMatchMode::Histogram));
+    colour->addItem(tr("No colour match"), int(ColorMatchMode::Off));
+    auto* poisson = new QCheckBox(tr("Poisson blend"), m_optionsBar);
+    poisson->setObjectName(QStringLiteral("framePoisson"));
+    m_frameOptions << m_optionsBar->addWidget(new QLabel(tr(" Seed new area "), m_optionsBar))
+                   << m_optionsBar->addWidget(seed) << m_optionsBar->addWidget(colour)
+                   << m_optionsBar->addWidget(poisson);
+    connect(seed, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this, seed] { m_frame->seedMethod = SeedMethod(seed->currentData().toInt()); });
+    connect(colour, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this, colour] { m_frame->colorMatch = ColorMatchMode(colour->currentData().toInt()); });
+    connect(poisson, &QCheckBox::toggled, this, [this](bool on) { m_frame->poisson = on; });
+    m_frame->frameChanged = [this](const QRect&) {
+        if (m_canvas)
+            m_canvas->update();
+    };
 }
 
 } // namespace limner::ui

@@ -19,6 +19,7 @@ class Document;
 namespace limner::ui {
 
 class CanvasView;
+class GenerationFrameTool;
 class MaskBrushTool;
 class ShapeSelectTool;
 
@@ -36,6 +37,8 @@ public:
     QAction* eraserAction() const { return m_eraserAction; }
     QAction* rectangleAction() const { return m_rectangleAction; }
     QAction* lassoAction() const { return m_lassoAction; }
+    QAction* frameAction() const { return m_frameAction; }
+    GenerationFrameTool& frame() const { return *m_frame; }
     QList<QAction*> toolActions() const;
 
     MaskBrushTool& brush() const { return *m_brush; }
@@ -45,6 +48,7 @@ public:
     int brushDiameter() const;
 
 private:
+    void createFrameOptions();
     QAction* makeToolAction(const QString& text, const QString& shortcut, const QString& objectName);
     void activate(QAction* action);
     void syncOptions();
@@ -54,12 +58,16 @@ private:
     std::unique_ptr<MaskBrushTool> m_eraser;
     std::unique_ptr<ShapeSelectTool> m_rectangle;
     std::unique_ptr<ShapeSelectTool> m_lasso;
+    std::unique_ptr<GenerationFrameTool> m_frame;
     QWidget* m_actionParent;
     QActionGroup* m_group;
     QAction* m_brushAction;
     QAction* m_eraserAction;
     QAction* m_rectangleAction;
     QAction* m_lassoAction;
+    QAction* m_frameAction;
+    QList<QAction*> m_frameOptions;
+    QList<QAction*> m_brushOptions; // the size and hardness labels
     QToolBar* m_toolsBar;
     QToolBar* m_optionsBar;
     QSpinBox* m_size;
