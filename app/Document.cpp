@@ -15,8 +15,8 @@
 
 #include <QPainter>
 #include <algorithm>
-#include <utility>
 #include <cmath>
+#include <utility>
 
 namespace limner::app {
 
@@ -87,6 +87,7 @@ bool Document::resetFromLayers(const QSize& canvasSize, const std::vector<Layer>
         if (layer.pixels.format() != QImage::Format_ARGB32_Premultiplied)
             layer.pixels = layer.pixels.convertToFormat(QImage::Format_ARGB32_Premultiplied);
     }
+    d->staging.clear(); // another picture's candidates do not belong to this one
     d->mask = mask.isNull() ? emptyMask(canvasSize) : mask.convertToFormat(QImage::Format_Grayscale8);
     d->nextLayerId =
         std::max(d->nextLayerId, ids.empty() ? 1 : *std::max_element(ids.begin(), ids.end()) + 1);
@@ -100,6 +101,7 @@ bool Document::resetFromLayers(const QSize& canvasSize, const std::vector<Layer>
     emit maskChanged(canvasRect());
     emit activeLayerChanged(d->activeLayerId);
     emit revisionChanged(d->revision);
+    emit stagingChanged();
     return true;
 }
 

@@ -29,11 +29,11 @@ public:
     // an empty mask, a clean undo stack. Not undoable: it is what File ▸ Open does.
     void reset(const QImage& image, const QString& layerName = QStringLiteral("Background"));
 
-    // Replaces everything with the given layers (bottom to top), mask and canvas size and a
-    // clean undo stack: what opening a project does. Layer ids are kept (they must be unique and
-    // > 0) so that saved references to them stay valid. Returns false and changes nothing when
-    // the canvas is empty, an id is invalid or repeated, a layer has no pixels or the mask is
-    // not canvas-sized (a null mask means an empty one).
+    // Replaces everything with the given layers (bottom to top), mask and canvas size, an empty
+    // staging history and a clean undo stack: what opening a project does. Layer ids are kept (they
+    // must be unique and > 0) so that saved references to them stay valid. Returns false and changes
+    // nothing when the canvas is empty, an id is invalid or repeated, a layer has no pixels or the mask
+    // is not canvas-sized (a null mask means an empty one).
     bool resetFromLayers(const QSize& canvasSize, const std::vector<Layer>& layers, const QImage& mask,
                          int activeLayerId = -1);
 
