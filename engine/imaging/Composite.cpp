@@ -40,23 +40,28 @@ void blendOverRgba(std::uint8_t* dst, const std::uint8_t* src) {
 } // namespace
 
 Image compositeOver(const Image& base, const Image& layerRgba, int x, int y) {
+    Image result = base;
+    compositeOverInPlace(result, layerRgba, x, y);
+    return result;
+}
+
+void compositeOverInPlace(Image& base, const Image& layerRgba, int x, int y) {
     if ((base.channels != 3 && base.channels != 4) || !base.isConsistent() || layerRgba.channels != 4 ||
         !layerRgba.isConsistent())
-        return base;
-    Image result = base;
+        return;
     const Rect covered =
         Rect{0, 0, base.width, base.height}.intersected(Rect{x, y, layerRgba.width, layerRgba.height});
     for (int by = covered.y; by < covered.bottom(); ++by) {
-        for (int bx = covered.x; bx < covered.right(); ++bx) {
-            const std::uint8_t* src = layerRgba.pixel(bx - x, by - y);
-            std::uint8_t* dst = result.pixel(bx, by);
-            if (base.channels == 3)
+        const std::uint8_t* src = layerRgba.pixel(covered.x - x, by - y);
+        std::uint8_t* dst = base.pixel(covered.x, by);
+        if (base.channels == 3) {
+            for (int i = 0; i < covered.width; ++i, src += 4, dst += 3)
                 blendOverRgb(dst, src);
-            else
+        } else {
+            for (int i = 0; i < covered.width; ++i, src += 4, dst += 4)
                 blendOverRgba(dst, src);
         }
     }
-    return result;
 }
 
 } // namespace limner::engine::imaging

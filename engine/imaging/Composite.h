@@ -12,4 +12,9 @@ namespace limner::engine::imaging {
 //   A base that is not RGB/RGBA, or a layer that is not RGBA, returns base unchanged.
 Image compositeOver(const Image& base, const Image& layerRgba, int x, int y);
 
+// The same, into base itself: no copy of the whole picture, so the cost follows the layer's
+// size, not the canvas's (a 4096² RGB canvas is 50 MB). Does nothing for the inputs that
+// compositeOver() returns unchanged.
+void compositeOverInPlace(Image& base, const Image& layerRgba, int x, int y);
+
 } // namespace limner::engine::imaging

@@ -163,7 +163,7 @@ Status OutpaintPlanRunner::runCandidate(const InpaintRequest& request, int index
         m_stepsDone = base + frameSteps;
         const Rect& r = part.region;
         const Image& layer = part.candidates.front().layer;
-        working = imaging::compositeOver(working, layer, r.x, r.y);
+        imaging::compositeOverInPlace(working, layer, r.x, r.y);
         for (int y = 0; y < r.height; ++y) {
             for (int x = 0; x < r.width; ++x) {
                 std::uint8_t& c = coverage.pixel(r.x + x, r.y + y)[0];
