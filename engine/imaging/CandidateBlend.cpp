@@ -39,7 +39,12 @@ Status blendCandidate(const CandidateBlendInput& in, const CandidateBlendOptions
     Image result = in.original;
     matView(fill).copyTo(matView(result), matView(in.changed));
 
-    const Image matchArea = both(in.denoiseMask, in.changed);
+    // Matching and Poisson act on the whole area the fill owned, or not at all when the fill
+    // changed nothing there: per changed pixel, a fill that happens to repeat some original
+    // pixels would come out speckled.
+    const bool filledAnything = cv::countNonZero(matView(both(in.denoiseMask, in.changed))) > 0;
+    const Image none(fill.width, fill.height, 1);
+    const Image& matchArea = filledAnything ? in.denoiseMask : none;
     if (options.colorMatch == ColorMatchMode::Statistics)
         result = matchColors(result, matchArea, in.original, in.colorRing);
     else if (options.colorMatch == ColorMatchMode::Histogram)
@@ -48,7 +53,7 @@ Status blendCandidate(const CandidateBlendInput& in, const CandidateBlendOptions
     if (options.poisson) {
         Image blended;
         const Status status =
-            poissonBlend(result, in.original, both(in.blendMask, in.changed), blended);
+            poissonBlend(result, in.original, filledAnything ? in.blendMask : none, blended);
         if (!status)
             return status;
         result = std::move(blended);

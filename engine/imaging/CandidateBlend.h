@@ -27,9 +27,9 @@ struct CandidateBlendOptions {
 };
 
 // Turns a backend's pixels into a candidate layer (RGBA, alpha = blend mask): pixels the
-// backend left as they were come back as the original's, bit for bit, and are left out of the
-// colour match and the Poisson solve — so a fill that changes nothing gives back the original
-// image at any size, and matching corrects only what the fill made.
+// backend left as they were come back as the original's, bit for bit, and when it changed
+// nothing in its area there is no colour match or Poisson solve either — so a fill that changes
+// nothing gives back the original image at any size.
 // Guarantees: returns BadInput for mismatched sizes or channels; otherwise a Status from
 //   poissonBlend() or ok.
 Status blendCandidate(const CandidateBlendInput& input, const CandidateBlendOptions& options,

@@ -11,6 +11,11 @@ namespace limner::engine {
 
 namespace {
 
+// How much of the neighbouring frames' results a frame regenerates and blends across.
+int seamBand(const Rect& frame) {
+    return std::max(8, std::min(frame.width, frame.height) / 6);
+}
+
 InpaintRequest frameRequest(const InpaintRequest& request, const Image& image, const Image& todo,
                             const Image& unknown, const Rect& frame, std::uint64_t seed) {
     InpaintRequest sub;
@@ -22,6 +27,11 @@ InpaintRequest frameRequest(const InpaintRequest& request, const Image& image, c
     sub.seed = seed;
     sub.candidates = 1;
     sub.composite = request.composite;
+    // Unless the user chose a feather, a frame fades into what the frames before it made over
+    // half the band it regenerates: a seam between two fills of their own is wider than one
+    // between a fill and the picture.
+    if (sub.composite.blendFeather < 0)
+        sub.composite.blendFeather = seamBand(frame) / 2;
     sub.outpaint.unknownArea = unknown;
     sub.outpaint.seedMethod = request.outpaint.seedMethod;
     sub.outpaint.frames = {frame};
@@ -32,7 +42,7 @@ InpaintRequest frameRequest(const InpaintRequest& request, const Image& image, c
 // it generated next to that, so the seam between two frames lies inside this frame's fill
 // rather than on the edge of its blend mask.
 Image frameMask(const Image& todo, const Image& generated, const Rect& frame) {
-    const int band = std::max(8, std::min(frame.width, frame.height) / 8);
+    const int band = seamBand(frame);
     Image inFrame(todo.width, todo.height, 1);
     const Rect r = frame.intersected(Rect{0, 0, todo.width, todo.height});
     for (int y = r.y; y < r.bottom(); ++y)
@@ -67,7 +77,7 @@ Image layerFor(const Image& original, const Image& result, const Image& coverage
         for (int x = 0; x < region.width; ++x) {
             const std::uint8_t* o = original.pixel(region.x + x, region.y + y);
             const std::uint8_t* w = result.pixel(region.x + x, region.y + y);
-            const unsigned a = coverage.pixel(region.x + x, region.y + y)[0];
+            const int a = coverage.pixel(region.x + x, region.y + y)[0];
             std::uint8_t* px = layer.pixel(x, y);
             px[3] = static_cast<std::uint8_t>(a);
             if (a == 0)
@@ -78,9 +88,8 @@ Image layerFor(const Image& original, const Image& result, const Image& coverage
                     px[c] = w[c];
                     continue;
                 }
-                const int value = (static_cast<int>(w[c]) * 255 - static_cast<int>(o[c]) * (255 - a) +
-                                   static_cast<int>(a / 2)) /
-                                  static_cast<int>(a);
+                // Signed on purpose: where the plan darkened the picture the numerator is negative.
+                const int value = (int(w[c]) * 255 - int(o[c]) * (255 - a) + a / 2) / a;
                 px[c] = static_cast<std::uint8_t>(std::clamp(value, 0, 255));
             }
             if (noPicture && result.channels == 4)

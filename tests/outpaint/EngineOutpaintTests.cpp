@@ -67,6 +67,23 @@ public:
     }
 };
 
+// Every pixel it owns at half its brightness: a fill that can only darken.
+class DarkeningBackend : public InpaintBackend {
+public:
+    std::string name() const override { return "darkening"; }
+    std::string label() const override { return "Darkening"; }
+    BackendGeometry geometry() const override { return {}; }
+    int stepsPerCandidate(const InpaintRequest&) const override { return 1; }
+    Status fill(const FillInput& input, StepMonitor& monitor, Image& filled) override {
+        filled = input.crop;
+        for (std::size_t i = 0; i < filled.bytes.size(); ++i)
+            if (input.denoiseMask.bytes[i / 3] != 0)
+                filled.bytes[i] = static_cast<std::uint8_t>(filled.bytes[i] / 2);
+        monitor.stepDone();
+        return Status::ok();
+    }
+};
+
 Status runWith(InpaintBackend& backend, const InpaintRequest& request, InpaintResult& result,
                std::vector<JobProgress>* progress = nullptr) {
     InpaintJobRunner::Hooks hooks;
@@ -309,6 +326,30 @@ TEST_CASE("a large outpaint runs as a plan of overlapping frames that covers eve
         CHECK(progress[i].step >= progress[i - 1].step);
     CHECK(progress.back().step == total);
     CHECK(progress.back().total == total);
+}
+
+TEST_CASE(
+    "a planned outpaint's layer gives exactly the plan's result: a darkening fill never brightens",
+    "[outpaint][plan]") {
+    const Image photo = cropImage(coffeePhoto(), Rect{0, 0, 300, 200});
+    const Grown g = grow(photo, 0, 0, 0, 90);
+    InpaintRequest request;
+    request.image = g.image;
+    request.mask = g.unknown;
+    request.outpaint.unknownArea = g.unknown;
+    request.outpaint.frames = planOutpaintFrames(g.unknown, 128, 128, 16);
+    REQUIRE(request.outpaint.frames.size() > 1);
+    request.composite.colorMatch = false;
+    DarkeningBackend backend;
+    InpaintResult result;
+    REQUIRE(runWith(backend, request, result));
+    const Image out = composited(g.image, result);
+    int brighter = 0;
+    for (int y = 0; y < photo.height; ++y)
+        for (int x = 0; x < photo.width; ++x)
+            for (int c = 0; c < 3; ++c)
+                brighter += out.pixel(x, y)[c] > g.image.pixel(x, y)[c] + 1;
+    CHECK(brighter == 0);
 }
 
 TEST_CASE("a planned outpaint fills every new pixel and can be cancelled cleanly", "[outpaint][plan]") {
