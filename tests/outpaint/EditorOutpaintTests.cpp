@@ -78,6 +78,12 @@ TEST_CASE("a user drags the generation frame past the edge and gets a larger, se
     CHECK(document.canvasSize() == QSize(512, 512)); // nothing changes before accepting
     CHECK(window.outpaint()->stagingPanel()->count() == 2);
 
+    // The first candidate is previewed past the canvas it will grow.
+    CHECK(canvas.hasPreview());
+    canvas.zoomToFit();
+    QTest::qWait(50);
+    saveScreenshot(window, QStringLiteral("outpaint-preview.png"));
+
     window.generation()->accept(0);
     CHECK(document.canvasSize() == QSize(512 + past, 512));
     CHECK(document.layerCount() == 2);
