@@ -152,3 +152,25 @@ TEST_CASE("the layers panel lists layers top first and renames and hides through
     CHECK(document.layerById(topId)->visible);
     CHECK(list->item(0)->checkState() == Qt::Checked);
 }
+
+TEST_CASE("dragging a layer in the layers panel reorders the stack as one undo step", "[ui][layers]") {
+    app::Document document;
+    document.reset(photo());
+    const int bottom = document.activeLayerId();
+    const int top = document.duplicateLayer(bottom);
+    ui::LayersPanel panel(document);
+    auto* list = panel.findChild<QListWidget*>(QStringLiteral("layerList"));
+    REQUIRE(list);
+    REQUIRE(list->item(0)->data(Qt::UserRole + 1).toInt() == top);
+    const int stepsBefore = document.undoStack()->count();
+
+    // What an internal drag does to the list: the top row moves below the other one.
+    REQUIRE(list->model()->moveRow(QModelIndex(), 0, QModelIndex(), 2));
+    QCoreApplication::processEvents(); // the panel applies the move after the drop returns
+    CHECK(document.indexOfLayer(top) == 0);
+    CHECK(document.indexOfLayer(bottom) == 1);
+    CHECK(document.undoStack()->count() == stepsBefore + 1);
+    CHECK(list->item(0)->data(Qt::UserRole + 1).toInt() == bottom);
+    document.undoStack()->undo();
+    CHECK(document.indexOfLayer(top) == 1);
+}
