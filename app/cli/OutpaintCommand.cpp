@@ -5,6 +5,7 @@
 #include "app/EngineClient.h"
 #include "app/ImageIO.h"
 #include "app/OutpaintJob.h"
+#include "app/project/ImageExporter.h"
 
 #include <QDir>
 #include <QEventLoop>
@@ -87,7 +88,8 @@ QString OutpaintCommand::run() const {
 
     if (app::applyOutpaintCandidate(document, job.growth, job.sourceCanvas, *result, 0, &error) < 0)
         return error;
-    if (!ImageIO::save(document.flatten(), outputPath, &error, quality))
+    // The same exporter as the editor's, so the output says how it was made (provenance XMP).
+    if (!app::ImageExporter::exportImage(document, outputPath, {quality, false}, &error))
         return error;
     return {};
 }
