@@ -10,7 +10,17 @@ namespace limner::engine {
 // and what to do about it ("mask is 512×480 but the image is 512×512").
 class Status {
 public:
-    enum class Code { Ok, BadInput, ModelFormat, OutOfMemory, Cancelled, DeviceUnavailable, NotFound, IoError, Internal };
+    enum class Code {
+        Ok,
+        BadInput,
+        ModelFormat,
+        OutOfMemory,
+        Cancelled,
+        DeviceUnavailable,
+        NotFound,
+        IoError,
+        Internal
+    };
 
     Status() = default;
     Status(Code code, std::string message)
@@ -34,15 +44,24 @@ public:
 
     static const char* codeName(Code c) {
         switch (c) {
-        case Code::Ok: return "ok";
-        case Code::BadInput: return "bad input";
-        case Code::ModelFormat: return "model format";
-        case Code::OutOfMemory: return "out of memory";
-        case Code::Cancelled: return "cancelled";
-        case Code::DeviceUnavailable: return "device unavailable";
-        case Code::NotFound: return "not found";
-        case Code::IoError: return "i/o error";
-        case Code::Internal: return "internal error";
+        case Code::Ok:
+            return "ok";
+        case Code::BadInput:
+            return "bad input";
+        case Code::ModelFormat:
+            return "model format";
+        case Code::OutOfMemory:
+            return "out of memory";
+        case Code::Cancelled:
+            return "cancelled";
+        case Code::DeviceUnavailable:
+            return "device unavailable";
+        case Code::NotFound:
+            return "not found";
+        case Code::IoError:
+            return "i/o error";
+        case Code::Internal:
+            return "internal error";
         }
         return "unknown";
     }

@@ -26,8 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     limits.zip.maxTotalBytes = qint64(32) << 20;
     limits.maxLayers = 64;
     QString error;
-    const QByteArray bytes = QByteArray::fromRawData(reinterpret_cast<const char*>(data),
-                                                     static_cast<qsizetype>(size));
+    const QByteArray bytes =
+        QByteArray::fromRawData(reinterpret_cast<const char*>(data), static_cast<qsizetype>(size));
     const auto snapshot = limner::app::OraReader::read(bytes, limits, &error);
     // Every refusal says why.
     if (!snapshot && error.isEmpty())
