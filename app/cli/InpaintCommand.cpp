@@ -5,9 +5,9 @@
 #include "app/EngineClient.h"
 #include "app/ImageConvert.h"
 #include "app/ImageIO.h"
+#include "app/cli/RunJob.h"
 #include "app/project/ImageExporter.h"
 
-#include <QEventLoop>
 #include <optional>
 
 namespace limner::cli {
@@ -59,21 +59,8 @@ QString InpaintCommand::run() const {
     if (const QString problem = EngineClient::validate(request); !problem.isEmpty())
         return problem;
 
-    EngineClient client;
-    QEventLoop loop;
-    std::optional<engine::InpaintResult> result;
     QString failure;
-    QObject::connect(&client, &EngineClient::finished, &loop,
-                     [&](quint64, const engine::InpaintResult& r) {
-                         result = r;
-                         loop.quit();
-                     });
-    QObject::connect(&client, &EngineClient::failed, &loop, [&](quint64, const QString& message) {
-        failure = message;
-        loop.quit();
-    });
-    client.submit(request);
-    loop.exec();
+    const std::optional<engine::InpaintResult> result = runJob(request, &failure);
     if (!result)
         return QStringLiteral("inpainting failed: %1").arg(failure);
 

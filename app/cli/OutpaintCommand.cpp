@@ -5,10 +5,10 @@
 #include "app/EngineClient.h"
 #include "app/ImageIO.h"
 #include "app/OutpaintJob.h"
+#include "app/cli/RunJob.h"
 #include "app/project/ImageExporter.h"
 
 #include <QDir>
-#include <QEventLoop>
 #include <QFileInfo>
 #include <optional>
 
@@ -68,21 +68,8 @@ QString OutpaintCommand::run() const {
     if (const QString problem = EngineClient::validate(job.request); !problem.isEmpty())
         return problem;
 
-    EngineClient client;
-    QEventLoop loop;
-    std::optional<engine::InpaintResult> result;
     QString failure;
-    QObject::connect(&client, &EngineClient::finished, &loop,
-                     [&](quint64, const engine::InpaintResult& r) {
-                         result = r;
-                         loop.quit();
-                     });
-    QObject::connect(&client, &EngineClient::failed, &loop, [&](quint64, const QString& message) {
-        failure = message;
-        loop.quit();
-    });
-    client.submit(job.request);
-    loop.exec();
+    const std::optional<engine::InpaintResult> result = runJob(job.request, &failure);
     if (!result)
         return QStringLiteral("outpainting failed: %1").arg(failure);
 

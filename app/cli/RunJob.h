@@ -1,0 +1,15 @@
+#pragma once
+
+#include "engine/service/InpaintRequest.h"
+
+#include <QString>
+#include <optional>
+
+namespace limner::cli {
+
+// Runs one engine job to its end on a private EngineClient, blocking in a local event loop (the
+// CLI has nothing else to do meanwhile). Returns the result, or nothing with *failure set to the
+// engine's message.
+std::optional<engine::InpaintResult> runJob(const engine::InpaintRequest& request, QString* failure);
+
+} // namespace limner::cli
