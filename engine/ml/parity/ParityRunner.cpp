@@ -97,6 +97,8 @@ int ParityRunner::run(const std::string& root, std::ostream& out) const {
             << "\n";
         for (const auto& failure : result.failures())
             out << "    " << failure << "\n";
+        for (const auto& note : result.notes())
+            out << "    note: " << note << "\n";
         out.flush();
         if (result.passed())
             ++passed;
