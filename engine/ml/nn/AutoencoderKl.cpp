@@ -4,6 +4,7 @@
 #include "engine/ml/nn/ModelFormatError.h"
 #include "engine/ml/nn/WeightSource.h"
 
+#include <algorithm>
 #include <c10/util/Exception.h>
 
 namespace limner::engine::ml {
@@ -24,6 +25,8 @@ Status AutoencoderKl::load(const nlohmann::json& json, const StateDict& weights,
             m.m_postQuantConv = Conv2d::load(w, "post_quant_conv", latent, latent, 1);
         m.m_scalingFactor = config.number("scaling_factor", 0.18215);
         m.m_downFactor = std::int64_t{1} << (config.integers("block_out_channels").size() - 1);
+        const std::vector<std::int64_t> widths = config.integers("block_out_channels");
+        m.m_widestChannels = *std::max_element(widths.begin(), widths.end());
         m.m_dtype = dtype;
         m.m_device = device;
         w.requireAllUsed();

@@ -34,6 +34,13 @@ public:
     double scalingFactor() const { return m_scalingFactor; }
     // Image pixels per latent pixel along one side: 2^(levels - 1).
     std::int64_t downFactor() const { return m_downFactor; }
+    // Rough peak bytes of decoding `batch` images of height × width pixels (the full-resolution
+    // feature maps dominate).
+    std::uint64_t decodeBytes(std::int64_t batch, std::int64_t height, std::int64_t width,
+                              std::int64_t elementSize) const {
+        return static_cast<std::uint64_t>(batch * height * width) *
+               static_cast<std::uint64_t>(6 * m_widestChannels * elementSize);
+    }
 
 private:
     VaeEncoder m_encoder;
@@ -41,6 +48,7 @@ private:
     std::optional<Conv2d> m_quantConv, m_postQuantConv;
     double m_scalingFactor = 0.18215;
     std::int64_t m_downFactor = 8;
+    std::int64_t m_widestChannels = 512;
     c10::ScalarType m_dtype = c10::kFloat;
     c10::Device m_device = c10::kCPU;
 };

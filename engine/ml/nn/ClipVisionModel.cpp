@@ -33,8 +33,8 @@ Status ClipVisionModel::load(const nlohmann::json& json, const StateDict& weight
         m.m_preNorm = LayerNorm::load(vision, "pre_layrnorm", hidden, eps);
         m.m_encoder = ClipEncoder::load(config, vision.sub("encoder"));
         m.m_postNorm = LayerNorm::load(vision, "post_layernorm", hidden, eps);
-        m.m_projection = Linear::load(root, "visual_projection", hidden,
-                                      config.integer("projection_dim", 512), false);
+        m.m_projectionDim = config.integer("projection_dim", 512);
+        m.m_projection = Linear::load(root, "visual_projection", hidden, m.m_projectionDim, false);
         root.requireAllUsed({"position_ids"});
         out = std::move(m);
         return Status::ok();

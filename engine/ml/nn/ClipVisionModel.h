@@ -32,6 +32,7 @@ public:
     Output forward(const at::Tensor& pixels, bool keepHiddenStates) const;
 
     std::int64_t imageSize() const { return m_imageSize; }
+    std::int64_t projectionDim() const { return m_projectionDim; }
 
 private:
     at::Tensor m_patchWeight;
@@ -42,6 +43,7 @@ private:
     LayerNorm m_postNorm;
     Linear m_projection;
     std::int64_t m_imageSize = 224;
+    std::int64_t m_projectionDim = 512;
     std::int64_t m_patchSize = 32;
     std::int64_t m_channels = 3;
     c10::ScalarType m_dtype = c10::kFloat;

@@ -4,6 +4,7 @@
 #include "engine/ml/nn/ModelFormatError.h"
 #include "engine/ml/nn/WeightSource.h"
 
+#include <algorithm>
 #include <c10/util/Exception.h>
 
 namespace limner::engine::ml {
@@ -193,6 +194,14 @@ Status UNet2DConditionModel::load(const nlohmann::json& json, const StateDict& w
             o.layers = required(config, layersPerBlock[i], "layers_per_block");
             o.addSample = i + 1 < blocks;
             configure(o, i, outCh);
+            const bool attention = o.type.find("Attn") != std::string::npos;
+            const bool simple = o.type.rfind("SimpleCrossAttn", 0) == 0;
+            m.m_levels.push_back(
+                {outCh, o.layers,
+                 !attention ? 0
+                            : std::max<std::int64_t>(
+                                  1, simple ? outCh / std::max<std::int64_t>(1, o.attentionHeadDim)
+                                            : o.transformerHeads)});
             m.m_down.push_back(DownBlock2D::load(w.sub("down_blocks", i), o));
         }
 
@@ -317,6 +326,26 @@ at::Tensor UNet2DConditionModel::forward(const at::Tensor& sampleIn, const at::T
     if (m_normOut)
         sample = m_activation.forward(m_normOut->forward(sample));
     return m_convOut.forward(sample);
+}
+
+std::uint64_t UNet2DConditionModel::activationBytes(std::int64_t batch, std::int64_t height,
+                                                    std::int64_t width,
+                                                    std::int64_t elementSize) const {
+    std::uint64_t skips = 0, widest = 0, attention = 0;
+    std::int64_t h = height, w = width;
+    for (const Level& level : m_levels) {
+        const auto pixels = static_cast<std::uint64_t>(h * w);
+        const auto features = static_cast<std::uint64_t>(batch * level.channels) * pixels;
+        skips += features * static_cast<std::uint64_t>(level.layers + 1);
+        widest = std::max<std::uint64_t>(widest, 4 * features);
+        if (level.attentionHeads > 0)
+            attention = std::max<std::uint64_t>(
+                attention, static_cast<std::uint64_t>(batch * level.attentionHeads) * pixels * pixels);
+        h = (h + 1) / 2;
+        w = (w + 1) / 2;
+    }
+    // The up path doubles the skip features while it concatenates them.
+    return (2 * skips + widest + 2 * attention) * static_cast<std::uint64_t>(elementSize);
 }
 
 } // namespace limner::engine::ml

@@ -45,8 +45,20 @@ public:
 
     std::int64_t inChannels() const { return m_inChannels; }
     std::int64_t outChannels() const { return m_outChannels; }
+    // Rough peak bytes of one forward pass's activations at a latent size: the skip features
+    // the down path keeps, the widest resnet's working buffers and the largest attention score
+    // matrix (materialised in full by the libtorch 1.13 kernel). For refusing jobs that cannot
+    // fit, not for accounting.
+    std::uint64_t activationBytes(std::int64_t batch, std::int64_t height, std::int64_t width,
+                                  std::int64_t elementSize) const;
 
 private:
+    struct Level {
+        std::int64_t channels = 0;
+        std::int64_t layers = 1;
+        std::int64_t attentionHeads = 0; // 0: no attention at this level
+    };
+    std::vector<Level> m_levels;
     std::int64_t m_inChannels = 4;
     std::int64_t m_outChannels = 4;
     std::int64_t m_timeProjDim = 320;

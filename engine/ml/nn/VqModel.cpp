@@ -4,6 +4,7 @@
 #include "engine/ml/nn/ModelFormatError.h"
 #include "engine/ml/nn/WeightSource.h"
 
+#include <algorithm>
 #include <c10/util/Exception.h>
 
 namespace limner::engine::ml {
@@ -27,6 +28,8 @@ Status VqModel::load(const nlohmann::json& json, const StateDict& weights, c10::
         m.m_postQuantConv = Conv2d::load(w, "post_quant_conv", embedDim, m.m_latentChannels, 1);
         m.m_decoder = VaeDecoder::load(config, w.sub("decoder"), m.m_spatial);
         m.m_downFactor = std::int64_t{1} << (config.integers("block_out_channels").size() - 1);
+        const std::vector<std::int64_t> widths = config.integers("block_out_channels");
+        m.m_widestChannels = *std::max_element(widths.begin(), widths.end());
         m.m_dtype = dtype;
         m.m_device = device;
         w.requireAllUsed();

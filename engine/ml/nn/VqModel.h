@@ -31,6 +31,13 @@ public:
     at::Tensor decode(const at::Tensor& latents, bool forceNotQuantize = true) const;
 
     std::int64_t downFactor() const { return m_downFactor; }
+    // Rough peak bytes of decoding `batch` images of height × width pixels (the full-resolution
+    // feature maps dominate).
+    std::uint64_t decodeBytes(std::int64_t batch, std::int64_t height, std::int64_t width,
+                              std::int64_t elementSize) const {
+        return static_cast<std::uint64_t>(batch * height * width) *
+               static_cast<std::uint64_t>(6 * m_widestChannels * elementSize);
+    }
     std::int64_t latentChannels() const { return m_latentChannels; }
 
 private:
@@ -40,6 +47,7 @@ private:
     at::Tensor m_codebook;
     bool m_spatial = false;
     std::int64_t m_downFactor = 8;
+    std::int64_t m_widestChannels = 512;
     std::int64_t m_latentChannels = 4;
     c10::ScalarType m_dtype = c10::kFloat;
     c10::Device m_device = c10::kCPU;

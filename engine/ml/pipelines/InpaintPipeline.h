@@ -51,6 +51,12 @@ public:
     virtual int sizeMultiple() const = 0;
     // False when a prompt cannot steer this model (a Kandinsky decoder without its prior).
     virtual bool acceptsPrompt() const { return true; }
+    // True when reference images can steer the result (unCLIP: Kandinsky with its prior).
+    virtual bool acceptsImagePrompts() const { return false; }
+    // Rough peak bytes of a run's activations at height × width pixels (weights not included):
+    // a job whose estimate exceeds the free memory is refused before it starts.
+    virtual std::uint64_t estimateRunBytes(int height, int width, int candidates,
+                                           bool guided) const = 0;
     c10::Device device() const { return m_device; }
     c10::ScalarType dtype() const { return m_dtype; }
 

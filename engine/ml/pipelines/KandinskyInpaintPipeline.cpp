@@ -258,4 +258,14 @@ Status KandinskyInpaintPipeline::runImpl(const InpaintTensors& in, const Inpaint
     return Status::ok();
 }
 
+std::uint64_t KandinskyInpaintPipeline::estimateRunBytes(int height, int width, int candidates,
+                                                         bool guided) const {
+    const std::int64_t element = static_cast<std::int64_t>(c10::elementSize(dtype()));
+    const std::int64_t factor = m_movq.downFactor();
+    const std::int64_t batch = static_cast<std::int64_t>(candidates) * (guided ? 2 : 1);
+    // Encoding the picture and decoding the candidates run at full resolution.
+    return m_unet.activationBytes(batch, height / factor, width / factor, element) +
+           m_movq.decodeBytes(std::max(candidates, 1), height, width, element);
+}
+
 } // namespace limner::engine::ml

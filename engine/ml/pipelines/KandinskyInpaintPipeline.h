@@ -27,12 +27,14 @@ public:
 
     Family family() const override { return Family::Kandinsky22; }
     const char* familyName() const override { return "Kandinsky 2.2"; }
+    std::uint64_t estimateRunBytes(int height, int width, int candidates, bool guided) const override;
     int nativeSize() const override { return 512; }
     // Latent sides are ceil(H / f²) · f in diffusers; multiples of f² keep them equal to H / f.
     int sizeMultiple() const override {
         return static_cast<int>(m_movq.downFactor() * m_movq.downFactor());
     }
     bool acceptsPrompt() const override { return m_prior.has_value(); }
+    bool acceptsImagePrompts() const override { return m_prior.has_value(); }
 
 protected:
     Status runImpl(const InpaintTensors& input, const InpaintParameters& parameters,

@@ -109,16 +109,19 @@ Status KandinskyPrior::load(const PipelineFolder& decoderFolder, c10::Device dev
         return s;
     if (Status s = PriorTransformer::load(priorConfig, weights, device, dtype, p.m_prior); !s)
         return Status(s.code(), layout.prior + ": " + s.message());
-    try {
-        c10::InferenceMode inference;
-        const std::int64_t size = p.m_imageEncoder.imageSize();
-        p.m_zeroEmbedding =
-            p.m_imageEncoder
-                .forward(at::zeros({1, 3, size, size}, at::TensorOptions().device(device).dtype(dtype)),
-                         false)
-                .imageEmbeds;
-    } catch (const c10::Error& e) {
-        return Status::modelFormat(layout.imageEncoder + ": " + e.what_without_backtrace());
+    // On the meta device (a check without data, see inspectModel) only the shape is known.
+    const at::TensorOptions options = at::TensorOptions().device(device).dtype(dtype);
+    if (device.is_meta()) {
+        p.m_zeroEmbedding = at::empty({1, p.m_imageEncoder.projectionDim()}, options);
+    } else {
+        try {
+            c10::InferenceMode inference;
+            const std::int64_t size = p.m_imageEncoder.imageSize();
+            p.m_zeroEmbedding =
+                p.m_imageEncoder.forward(at::zeros({1, 3, size, size}, options), false).imageEmbeds;
+        } catch (const c10::Error& e) {
+            return Status::modelFormat(layout.imageEncoder + ": " + e.what_without_backtrace());
+        }
     }
     p.m_embeddingDim = p.m_zeroEmbedding.size(1);
     out = std::move(p);

@@ -34,14 +34,13 @@ Status loadFile(const fs::path& path, c10::Device device, c10::ScalarType dtype,
 }
 
 // A sharded checkpoint: "weight_map" of the index names the shard of every tensor.
-Status loadSharded(const fs::path& index, c10::Device device, c10::ScalarType dtype, StateDict& out) {
+Status shardsOf(const fs::path& index, std::set<std::string>& shards) {
     nlohmann::json json;
     if (Status s = JsonFile::read(index.string(), json); !s)
         return s;
     const auto map = json.find("weight_map");
     if (map == json.end() || !map->is_object())
         return Status::modelFormat(index.string() + " has no \"weight_map\" object");
-    std::set<std::string> shards;
     for (const auto& [name, file] : map->items()) {
         if (!file.is_string())
             return Status::modelFormat(index.string() + ": the shard of '" + name +
@@ -50,10 +49,6 @@ Status loadSharded(const fs::path& index, c10::Device device, c10::ScalarType dt
         if (shard.find('/') != std::string::npos || shard.find("..") != std::string::npos)
             return Status::modelFormat(index.string() + " names a shard outside its folder: " + shard);
         shards.insert(shard);
-    }
-    for (const std::string& shard : shards) {
-        if (Status s = loadFile(index.parent_path() / shard, device, dtype, out); !s)
-            return s;
     }
     return Status::ok();
 }
@@ -95,19 +90,27 @@ Status PipelineFolder::readJson(const std::string& component, const std::string&
     return JsonFile::read(path.string(), out);
 }
 
-Status PipelineFolder::loadWeights(const std::string& component, c10::Device device,
-                                   c10::ScalarType dtype, StateDict& out) const {
+Status PipelineFolder::weightFiles(const std::string& component,
+                                   std::vector<std::string>& files) const {
     const fs::path dir = componentPath(component);
-    out.clear();
+    files.clear();
     for (const char* name : {"diffusion_pytorch_model.safetensors", "model.safetensors",
                              "diffusion_pytorch_model.fp16.safetensors", "model.fp16.safetensors"}) {
-        if (isFile(dir / name))
-            return loadFile(dir / name, device, dtype, out);
+        if (isFile(dir / name)) {
+            files.push_back((dir / name).string());
+            return Status::ok();
+        }
     }
     for (const char* name :
          {"diffusion_pytorch_model.safetensors.index.json", "model.safetensors.index.json"}) {
-        if (isFile(dir / name))
-            return loadSharded(dir / name, device, dtype, out);
+        if (isFile(dir / name)) {
+            std::set<std::string> shards;
+            if (Status s = shardsOf(dir / name, shards); !s)
+                return s;
+            for (const std::string& shard : shards)
+                files.push_back((dir / shard).string());
+            return Status::ok();
+        }
     }
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -118,11 +121,25 @@ Status PipelineFolder::loadWeights(const std::string& component, c10::Device dev
                 ", a pickle/TorchScript file that can run code and is never loaded; convert it to "
                 "safetensors (for example with diffusers' save_pretrained(safe_serialization=True))");
     }
-    // Benchmarks build models of real sizes from configs alone: the modules draw random weights.
-    if (RandomWeightScope::current())
-        return Status::ok();
     return Status::notFound("model folder " + m_root + " has no safetensors weights in " + component +
                             "/ (expected diffusion_pytorch_model.safetensors or model.safetensors)");
+}
+
+Status PipelineFolder::loadWeights(const std::string& component, c10::Device device,
+                                   c10::ScalarType dtype, StateDict& out) const {
+    out.clear();
+    std::vector<std::string> files;
+    const Status found = weightFiles(component, files);
+    // Benchmarks build models of real sizes from configs alone: the modules draw random weights.
+    if (found.code() == Status::Code::NotFound && RandomWeightScope::current())
+        return Status::ok();
+    if (!found)
+        return found;
+    for (const std::string& file : files) {
+        if (Status s = loadFile(file, device, dtype, out); !s)
+            return s;
+    }
+    return Status::ok();
 }
 
 } // namespace limner::engine::ml

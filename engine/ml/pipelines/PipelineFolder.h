@@ -7,6 +7,7 @@
 #include <c10/core/ScalarType.h>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace limner::engine::ml {
 
@@ -27,6 +28,9 @@ public:
     // component/fileName parsed as JSON (Python's NaN/Infinity literals accepted).
     Status readJson(const std::string& component, const std::string& fileName,
                     nlohmann::json& out) const;
+    // The safetensors files holding the component's weights (one file, or every shard of an
+    // index). NotFound when there are none; ModelFormat when only pickle files are there.
+    Status weightFiles(const std::string& component, std::vector<std::string>& files) const;
     // Every tensor of the component's weights, floats converted to dtype on device. Inside a
     // RandomWeightScope a component without weight files yields an empty dict (random weights).
     Status loadWeights(const std::string& component, c10::Device device, c10::ScalarType dtype,

@@ -257,4 +257,14 @@ Status StableDiffusionInpaintPipeline::runImpl(const InpaintTensors& in, const I
     return Status::ok();
 }
 
+std::uint64_t StableDiffusionInpaintPipeline::estimateRunBytes(int height, int width, int candidates,
+                                                               bool guided) const {
+    const std::int64_t element = static_cast<std::int64_t>(c10::elementSize(dtype()));
+    const std::int64_t factor = m_vae.downFactor();
+    const std::int64_t batch = static_cast<std::int64_t>(candidates) * (guided ? 2 : 1);
+    // Encoding the picture and decoding the candidates run at full resolution.
+    return m_unet.activationBytes(batch, height / factor, width / factor, element) +
+           m_vae.decodeBytes(std::max(candidates, 1), height, width, element);
+}
+
 } // namespace limner::engine::ml

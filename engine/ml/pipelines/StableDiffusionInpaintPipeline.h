@@ -24,6 +24,7 @@ public:
 
     Family family() const override { return Family::StableDiffusion; }
     const char* familyName() const override { return "Stable Diffusion"; }
+    std::uint64_t estimateRunBytes(int height, int width, int candidates, bool guided) const override;
     int nativeSize() const override { return m_nativeSize; }
     int sizeMultiple() const override { return static_cast<int>(m_vae.downFactor()); }
     bool hasInpaintingUnet() const { return m_unet.inChannels() != m_latentChannels; }
