@@ -14,6 +14,7 @@
 #include <QUndoStack>
 #include <QUuid>
 #include <algorithm>
+#include <memory>
 
 namespace limner::app {
 
@@ -39,6 +40,8 @@ Autosave::Autosave(Document& document, const QString& recoveryFolder, QObject* p
     m_timer.setInterval(std::chrono::seconds(kDefaultIntervalSeconds));
     connect(&m_timer, &QTimer::timeout, this, &Autosave::autosaveNow);
     m_timer.start();
+    // New candidates are no undo step, yet losing them to a crash loses work.
+    connect(&m_document, &Document::stagingChanged, this, [this] { m_stagingChanged = true; });
 }
 
 Autosave::~Autosave() {
@@ -65,20 +68,24 @@ std::chrono::milliseconds Autosave::interval() const {
 }
 
 bool Autosave::autosaveNow() {
-    if (m_writing || m_document.undoStack()->isClean() || m_document.canvasSize().isEmpty())
+    if (m_writing || m_document.canvasSize().isEmpty())
         return false;
     const quint64 revision = m_document.revision();
-    if (m_hasSaved && revision == m_savedRevision)
+    const bool layersChanged =
+        !m_document.undoStack()->isClean() && !(m_hasSaved && revision == m_savedRevision);
+    if (!layersChanged && !m_stagingChanged)
         return false;
     joinWorker();
     m_writing = true;
-    const ProjectSnapshot snapshot = ProjectSnapshot::fromDocument(m_document);
+    m_stagingChanged = false;
+    // Moved into the worker: the staging history's pixels are copied once, here, not twice.
+    auto snapshot = std::make_shared<const ProjectSnapshot>(ProjectSnapshot::fromDocument(m_document));
     const QString projectPath = m_projectPath;
     const QString infoPath = m_infoPath;
     const QString originalPath = m_document.filePath();
     m_worker = std::thread([this, snapshot, projectPath, infoPath, originalPath, revision] {
         QString error;
-        bool ok = ProjectFile::writeSnapshot(snapshot, projectPath, ProjectFile::Backup::None,
+        bool ok = ProjectFile::writeSnapshot(*snapshot, projectPath, ProjectFile::Backup::None,
                                              OraWriter::PngSpeed::Fast, &error);
         if (ok) {
             const QJsonObject info{{QStringLiteral("originalPath"), originalPath},
@@ -124,6 +131,7 @@ void Autosave::discard() {
     QFile::remove(m_projectPath);
     QFile::remove(m_infoPath);
     m_hasSaved = false;
+    m_stagingChanged = false;
 }
 
 QList<Autosave::Recoverable> Autosave::findRecoverable(const QString& folder) {

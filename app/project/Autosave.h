@@ -15,14 +15,16 @@ namespace limner::app {
 
 class Document;
 
-// Autosave and crash recovery. While the document has unsaved changes, a copy is written every
+// Autosave and crash recovery. While the document has unsaved changes (edits, or candidates
+// added to its staging history since the last save), a copy is written every
 // interval into a recovery folder under the application's data location (never the user's
 // file, never the system temp folder): "<session>.ora" plus "<session>.json" (the document's
 // own path and the time). A lock file held for the session's lifetime tells a running session
 // from one that crashed; the next start finds the crashed sessions with findRecoverable().
 //
 // Requirements: created and used on the GUI thread, which runs an event loop.
-// Guarantees: the GUI thread only takes a snapshot (shared QImages, no pixel copy); encoding and
+// Guarantees: the GUI thread only takes a snapshot (shared layer QImages; the staging history's
+//   pixels are copied once, as engine::Image does not share); encoding and
 //   writing run on a worker thread, one at a time, atomically (a crash mid-write leaves the
 //   previous autosave). The recovery files are removed when the session ends normally or
 //   discard() is called (after an explicit save, or when changes are thrown away).
@@ -73,6 +75,7 @@ private:
     bool m_writing = false;
     quint64 m_savedRevision = 0;
     bool m_hasSaved = false;
+    bool m_stagingChanged = false; // since the last autosave, save or discard
 };
 
 } // namespace limner::app

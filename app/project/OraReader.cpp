@@ -1,6 +1,8 @@
 #include "app/project/OraReader.h"
 
+#include "app/StagingHistory.h"
 #include "app/project/OraWriter.h"
+#include "app/project/StagingCodec.h"
 
 #include <QBuffer>
 #include <QImageReader>
@@ -209,6 +211,68 @@ bool parseStack(const QByteArray& xml, const OraReader::Limits& limits, QSize* c
     return true;
 }
 
+// The staging history is a convenience, the layers are the work: an entry that cannot be read
+// is left out with a warning, and the project still opens.
+template <typename DecodeEntry>
+void readStaging(const QJsonValue& json, DecodeEntry& decodeEntry, QString* error,
+                 ProjectSnapshot* snapshot) {
+    if (json.isUndefined())
+        return;
+    const QJsonObject staging = json.toObject();
+    const QJsonValue version = staging.value(QStringLiteral("version"));
+    if (version.isDouble() && version.toInt() > ProjectSnapshot::kStagingHistoryVersion) {
+        snapshot->warnings << QStringLiteral("the staging history was written by a newer Limner "
+                                             "and is not shown");
+        return;
+    }
+    const QJsonValue entries = staging.value(QStringLiteral("entries"));
+    if (!json.isObject() || version.toInt() != ProjectSnapshot::kStagingHistoryVersion ||
+        !entries.isArray()) {
+        snapshot->warnings << QStringLiteral("the staging history is damaged and is not shown");
+        return;
+    }
+    const QJsonArray list = entries.toArray();
+    // Like StagingHistory itself: past its capacity, the oldest entries go.
+    const int first = std::max(0, static_cast<int>(list.size()) - StagingHistory::capacity());
+    if (first > 0)
+        snapshot->warnings << QStringLiteral("the staging history has %1 entries; the oldest %2 "
+                                             "were left out")
+                                  .arg(list.size())
+                                  .arg(first);
+    const StagingCodec::PngLoader load = [&](const QString& name, QString* loadError) {
+        std::optional<QImage> image = decodeEntry(name);
+        if (!image)
+            *loadError = *error;
+        return image;
+    };
+    std::vector<int> usedIds;
+    for (int i = first; i < list.size(); ++i) {
+        QString problem;
+        std::optional<StagingEntry> entry =
+            list[i].isObject() ? StagingCodec::decode(list[i].toObject(), load, &problem)
+                               : std::nullopt;
+        if (!entry) {
+            snapshot->warnings << QStringLiteral("staging entry %1 could not be read and was left "
+                                                 "out (%2)")
+                                      .arg(i + 1)
+                                      .arg(problem.isEmpty() ? QStringLiteral("not an object")
+                                                             : problem);
+            continue;
+        }
+        // An id the file repeats or lacks is replaced, so accepting and removing find one entry.
+        if (entry->id <= 0 || std::find(usedIds.begin(), usedIds.end(), entry->id) != usedIds.end())
+            entry->id = 0;
+        else
+            usedIds.push_back(entry->id);
+        snapshot->staging.push_back(std::move(*entry));
+    }
+    int nextId = usedIds.empty() ? 1 : *std::max_element(usedIds.begin(), usedIds.end()) + 1;
+    for (StagingEntry& entry : snapshot->staging) {
+        if (entry.id == 0)
+            entry.id = nextId++;
+    }
+}
+
 } // namespace
 
 std::optional<ProjectSnapshot> OraReader::read(const QByteArray& bytes, const Limits& limits,
@@ -347,12 +411,7 @@ std::optional<ProjectSnapshot> OraReader::read(const QByteArray& bytes, const Li
                             .arg(snapshot.canvasSize.height()));
         snapshot.mask = mask->convertToFormat(QImage::Format_Grayscale8);
     }
-    const QJsonObject staging = project.value(QStringLiteral("stagingHistory")).toObject();
-    if (staging.value(QStringLiteral("version")).toInt() == ProjectSnapshot::kStagingHistoryVersion)
-        snapshot.stagingHistory = staging;
-    else if (!staging.isEmpty())
-        snapshot.warnings << QStringLiteral("the staging history was written by a newer Limner and is "
-                                            "not shown");
+    readStaging(project.value(QStringLiteral("stagingHistory")), decodeEntry, &error, &snapshot);
     if (errorMessage)
         errorMessage->clear();
     return snapshot;

@@ -17,7 +17,8 @@ namespace limner::app {
 // Guarantees: a file is refused with a message, before any large allocation, when its archive
 //   is hostile (see ZipReader), it has more layers than the limit, or the canvas or a layer is
 //   larger than the decode limits (checked from the PNG header before decoding). What Limner
-//   cannot show exactly (other blend modes) is kept as a warning in the snapshot.
+//   cannot show exactly (other blend modes) is kept as a warning in the snapshot, and so is a
+//   staging history entry that is damaged or past the limits: it is left out, the layers open.
 class OraReader {
 public:
     struct Limits {

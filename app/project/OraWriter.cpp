@@ -1,6 +1,7 @@
 #include "app/project/OraWriter.h"
 
 #include "app/project/ProjectSnapshot.h"
+#include "app/project/StagingCodec.h"
 #include "app/project/ZipWriter.h"
 
 #include <QBuffer>
@@ -157,11 +158,22 @@ QByteArray OraWriter::toBytes(const ProjectSnapshot& snapshot, QString* errorMes
                     C::Stored);
         project.insert(QStringLiteral("mask"), QStringLiteral("limner/mask.png"));
     }
-    QJsonObject staging = snapshot.stagingHistory;
-    if (staging.isEmpty())
-        staging = QJsonObject{{QStringLiteral("version"), ProjectSnapshot::kStagingHistoryVersion},
-                              {QStringLiteral("entries"), QJsonArray()}};
-    project.insert(QStringLiteral("stagingHistory"), staging);
+    QJsonArray stagingEntries;
+    const StagingCodec::PngEncoder encoder = [speed](const QImage& image) {
+        return encodePng(image, speed);
+    };
+    for (std::size_t i = 0; i < snapshot.staging.size(); ++i) {
+        std::optional<StagingCodec::Encoded> encoded =
+            StagingCodec::encode(snapshot.staging[i], static_cast<int>(i), encoder, errorMessage);
+        if (!encoded)
+            return QByteArray();
+        for (const auto& [name, png] : encoded->files)
+            zip.addFile(name, png, C::Stored);
+        stagingEntries.append(encoded->json);
+    }
+    project.insert(QStringLiteral("stagingHistory"),
+                   QJsonObject{{QStringLiteral("version"), ProjectSnapshot::kStagingHistoryVersion},
+                               {QStringLiteral("entries"), stagingEntries}});
     zip.addFile(QStringLiteral("limner/project.json"), QJsonDocument(project).toJson(), C::Deflated);
     if (!zip.finish())
         return fail(zip.errorString());

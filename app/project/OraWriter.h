@@ -12,7 +12,8 @@ struct ProjectSnapshot;
 // Writes an OpenRaster file (https://www.openraster.org/): "mimetype" first and stored,
 // stack.xml, one straight-alpha RGBA PNG per layer under data/, mergedimage.png and
 // Thumbnails/thumbnail.png, plus Limner's own entries under limner/ (project.json, the mask,
-// each generated layer's pixels and blend mask) that other programs ignore.
+// each generated layer's pixels and blend mask, the staging history: StagingCodec) that other
+// programs ignore.
 //
 // Requirements: any thread; the snapshot is not changed meanwhile.
 class OraWriter {

@@ -91,9 +91,15 @@ bool ProjectFile::writeSnapshot(const ProjectSnapshot& snapshot, const QString& 
     generous.decodeLimitBytes = qint64(16) << 30;
     generous.totalDecodeBytes = qint64(1) << 40;
     generous.zip.maxRatio = 1 << 20;
-    if (!OraReader::read(bytes, generous, &error))
+    const std::optional<ProjectSnapshot> readBack = OraReader::read(bytes, generous, &error);
+    if (!readBack)
         return fail(QStringLiteral("the written project does not read back (%1); nothing was changed")
                         .arg(error));
+    // The reader only warns about a staging entry it cannot read; here that is a writer bug.
+    if (readBack->staging.size() != snapshot.staging.size())
+        return fail(QStringLiteral("the written staging history does not read back (%1); nothing "
+                                   "was changed")
+                        .arg(readBack->warnings.join(QStringLiteral("; "))));
 
     if (backup == Backup::Keep && info.exists()) {
         const std::optional<QByteArray> previous =
