@@ -3,9 +3,12 @@
 #include "engine/imaging/Composite.h"
 #include "engine/imaging/ImageOps.h"
 #include "engine/imaging/MaskOps.h"
+#include "engine/imaging/SeamTone.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
+#include <vector>
 
 namespace limner::engine {
 
@@ -53,6 +56,65 @@ Image frameMask(const Image& todo, const Image& generated, const Rect& frame) {
         if (generated.bytes[i] != 0 && near.bytes[i] != 0)
             mask.bytes[i] = 255;
     return mask;
+}
+
+// How many of the plan's frames cover each pixel: a frame may leave the pixels near its inner
+// sides to a frame that covers them later.
+std::vector<std::uint16_t> frameCounts(const std::vector<Rect>& frames, int width, int height) {
+    std::vector<std::uint16_t> counts(static_cast<std::size_t>(width) * height, 0);
+    for (const Rect& f : frames) {
+        const Rect c = f.intersected(Rect{0, 0, width, height});
+        for (int y = c.y; y < c.bottom(); ++y)
+            for (int x = c.x; x < c.right(); ++x)
+                ++counts[static_cast<std::size_t>(y) * width + x];
+    }
+    return counts;
+}
+
+// A frame's weight at (x, y): 1 inside, falling to 0 over fade px towards the frame's inner sides
+// (those not on the canvas edge). A frame's fill ends at its sides, so where its blend reaches a
+// side, the pixels beyond keep what was there before: without the fade that is a hard edge.
+double innerSideWeight(const Rect& frame, int width, int height, int fade, int x, int y) {
+    int distance = fade;
+    if (frame.x > 0)
+        distance = std::min(distance, x - frame.x);
+    if (frame.y > 0)
+        distance = std::min(distance, y - frame.y);
+    if (frame.right() < width)
+        distance = std::min(distance, frame.right() - 1 - x);
+    if (frame.bottom() < height)
+        distance = std::min(distance, frame.bottom() - 1 - y);
+    return distance >= fade ? 1.0 : (distance + 0.5) / fade;
+}
+
+// Fades a frame's layer out towards the frame's inner sides wherever the pixels there are
+// already known or a later frame covers them, so no frame ends in a hard edge.
+void fadeAtInnerSides(Image& layer, const Rect& region, const Rect& frame, const Image& todo,
+                      const std::vector<std::uint16_t>& laterFrames) {
+    const int fade = seamBand(frame) / 2;
+    for (int y = 0; y < region.height; ++y) {
+        for (int x = 0; x < region.width; ++x) {
+            const int cx = region.x + x, cy = region.y + y;
+            std::uint8_t& alpha = layer.pixel(x, y)[3];
+            if (alpha == 0)
+                continue;
+            // A pixel still to do keeps its full alpha unless a later frame will cover it.
+            if (todo.pixel(cx, cy)[0] != 0 &&
+                laterFrames[static_cast<std::size_t>(cy) * todo.width + cx] == 0)
+                continue;
+            const double weight = innerSideWeight(frame, todo.width, todo.height, fade, cx, cy);
+            if (weight < 1.0)
+                alpha = static_cast<std::uint8_t>(std::lround(alpha * weight));
+        }
+    }
+}
+
+// Pixels whose value is final for the frames still to run: the picture and what they generated.
+Image finalPixels(const Image& todo) {
+    Image out(todo.width, todo.height, 1);
+    for (std::size_t i = 0; i < todo.bytes.size(); ++i)
+        out.bytes[i] = todo.bytes[i] == 0 ? 255 : 0;
+    return out;
 }
 
 Rect unionOf(const std::vector<Rect>& frames, int width, int height) {
@@ -144,7 +206,15 @@ Status OutpaintPlanRunner::runCandidate(const InpaintRequest& request, int index
         InpaintJobRunner::totalSteps(m_backend, frameRequest(request, {}, {}, {}, {}, 0));
     bool first = result.candidates.empty();
 
+    // Frames that cover each pixel and have not run yet, this one included until it runs.
+    std::vector<std::uint16_t> laterFrames =
+        frameCounts(request.outpaint.frames, request.image.width, request.image.height);
+
     for (const Rect& frame : request.outpaint.frames) {
+        const Rect onCanvas = frame.intersected(Rect{0, 0, todo.width, todo.height});
+        for (int y = onCanvas.y; y < onCanvas.bottom(); ++y)
+            for (int x = onCanvas.x; x < onCanvas.right(); ++x)
+                --laterFrames[static_cast<std::size_t>(y) * todo.width + x];
         const int base = m_stepsDone;
         InpaintJobRunner::Hooks hooks;
         hooks.stopRequested = m_hooks.stopRequested;
@@ -171,15 +241,22 @@ Status OutpaintPlanRunner::runCandidate(const InpaintRequest& request, int index
             return status;
         m_stepsDone = base + frameSteps;
         const Rect& r = part.region;
-        const Image& layer = part.candidates.front().layer;
+        Image& layer = part.candidates.front().layer;
+        fadeAtInnerSides(layer, r, frame, todo, laterFrames);
+        // Colour match tones each frame's fill as a whole, from the ring around it; where that
+        // leaves the fill lighter or darker than the pixels it fades into, the difference is
+        // taken out smoothly, so frames meet without a tone step.
+        if (request.composite.colorMatch)
+            imaging::evenToneAtSoftEdge(layer, r, working, finalPixels(todo), seamBand(frame));
         imaging::compositeOverInPlace(working, layer, r.x, r.y);
         for (int y = 0; y < r.height; ++y) {
             for (int x = 0; x < r.width; ++x) {
                 std::uint8_t& c = coverage.pixel(r.x + x, r.y + y)[0];
                 const unsigned a = layer.pixel(x, y)[3];
                 c = static_cast<std::uint8_t>(a + (c * (255 - a) + 127) / 255);
-                // What this frame generated is known to the frames after it.
-                if (part.userMask.pixel(x, y)[0] != 0) {
+                // What this frame generated is known to the frames after it; what it faded out
+                // at its sides is still to do for a later frame.
+                if (part.userMask.pixel(x, y)[0] != 0 && a == 255) {
                     todo.pixel(r.x + x, r.y + y)[0] = 0;
                     generated.pixel(r.x + x, r.y + y)[0] = 255;
                     if (!unknown.empty())
