@@ -24,13 +24,18 @@ QString InpaintCommand::run() const {
     using app::EngineClient;
     using app::ImageIO;
 
+    const bool useModel = !model.modelPath.isEmpty();
     const QStringList backends = EngineClient::backendNames();
-    if (!backends.contains(backend)) {
+    if (!useModel && !backends.contains(backend)) {
         return QStringLiteral("unknown backend '%1'; known backends: %2")
             .arg(backend, backends.join(QStringLiteral(", ")));
     }
-    if (const QString problem = ImageIO::checkWritable(outputPath); !problem.isEmpty())
-        return problem;
+    const int count = useModel ? model.candidates : 1;
+    for (int i = 0; i < count; ++i) {
+        if (const QString problem = ImageIO::checkWritable(candidateOutputPath(outputPath, i, count));
+            !problem.isEmpty())
+            return problem;
+    }
 
     QString error;
     const QImage image = ImageIO::load(imagePath, &error);
@@ -56,6 +61,10 @@ QString InpaintCommand::run() const {
 
     engine::InpaintRequest request = EngineClient::makeRequest(document, prompt, backend, seed, 1);
     request.composite.blendFeather = feather;
+    if (useModel) {
+        if (const QString problem = model.applyTo(request); !problem.isEmpty())
+            return problem;
+    }
     if (const QString problem = EngineClient::validate(request); !problem.isEmpty())
         return problem;
 
@@ -64,11 +73,16 @@ QString InpaintCommand::run() const {
     if (!result)
         return QStringLiteral("inpainting failed: %1").arg(failure);
 
-    if (app::applyCandidateAsLayer(document, *result, 0, &error) < 0)
-        return error;
-    // Through the exporter, so the output declares a model's part exactly as the GUI's does.
-    if (!app::ImageExporter::exportImage(document, outputPath, {quality, false}, &error))
-        return error;
+    for (int i = 0; i < static_cast<int>(result->candidates.size()); ++i) {
+        app::Document output;
+        output.reset(image);
+        if (app::applyCandidateAsLayer(output, *result, i, &error) < 0)
+            return error;
+        // Through the exporter, so the output declares a model's part exactly as the GUI's does.
+        if (!app::ImageExporter::exportImage(output, candidateOutputPath(outputPath, i, count),
+                                             {quality, false}, &error))
+            return error;
+    }
     return {};
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/cli/ModelOptions.h"
+
 #include <QString>
 
 namespace limner::cli {
@@ -7,8 +9,10 @@ namespace limner::cli {
 // `limner-cli inpaint`: loads a picture and a mask, runs one job through EngineClient exactly as
 // the GUI does (document → request → engine → candidate layer → flatten) and saves the result.
 //
-// Guarantees: every check that can fail (files, sizes, mask, backend, output folder) runs
-//   before the job; on any failure the output file is not created or touched.
+// Several candidates are written as name-1.png, name-2.png, …
+//
+// Guarantees: every check that can fail (files, sizes, mask, backend, model folder, output
+//   folder) runs before the job; on any failure no output file is created or touched.
 class InpaintCommand {
 public:
     QString imagePath;
@@ -19,6 +23,7 @@ public:
     quint64 seed = 0;
     int quality = -1;
     int feather = -1; // px of soft edge past the mask; 0 = only masked pixels change; -1 = proportional
+    ModelArguments model; // model.modelPath set = a diffusion model instead of backend
 
     // Needs a QCoreApplication (no event loop yet). Returns an empty string on
     // success, else the one-line message to print.

@@ -18,18 +18,15 @@ QString OutpaintCommand::run() const {
     using app::EngineClient;
     using app::ImageIO;
 
-    if (!modelPath.isEmpty()) {
-        if (!QFileInfo(modelPath).isDir())
-            return QStringLiteral("--model %1 is not a folder; give the folder that holds "
-                                  "model_index.json")
-                .arg(modelPath);
-        const QStringList backends = EngineClient::backendNames();
-        return QStringLiteral("this build of Limner has no diffusion backend to load %1 with; use "
-                              "--backend with one of %2")
-            .arg(modelPath, backends.join(QStringLiteral(", ")));
+    QString chosen = backend;
+    if (!model.modelPath.isEmpty()) {
+        QString error;
+        chosen = model.addModel(&error);
+        if (chosen.isEmpty())
+            return error;
     }
     const QStringList backends = EngineClient::backendNames();
-    if (!backends.contains(backend)) {
+    if (!backends.contains(chosen)) {
         return QStringLiteral("unknown backend '%1'; known backends: %2")
             .arg(backend, backends.join(QStringLiteral(", ")));
     }
@@ -47,7 +44,7 @@ QString OutpaintCommand::run() const {
     app::Document document;
     document.reset(image);
     app::OutpaintOptions options;
-    options.backend = backend;
+    options.backend = chosen;
     options.prompt = prompt;
     options.seed = seed;
     options.seedMethod = seedMethod;
@@ -58,18 +55,24 @@ QString OutpaintCommand::run() const {
     options.composite.poisson = poisson;
     QSize frame = frameSize;
     if (frame.isEmpty())
-        frame = EngineClient::backendNativeSize(backend);
+        frame = EngineClient::backendNativeSize(chosen);
     if (frame.isEmpty())
         frame = margins.grown(image.size());
     const app::OutpaintJob job =
         app::OutpaintJob::forMargins(document, margins, frame, options, &error);
     if (!job.isValid())
         return error;
-    if (const QString problem = EngineClient::validate(job.request); !problem.isEmpty())
+    engine::InpaintRequest request = job.request;
+    if (!model.modelPath.isEmpty()) {
+        if (const QString problem = model.applyTo(request); !problem.isEmpty())
+            return problem;
+        request.candidates = 1; // one picture out: the first candidate is the one kept
+    }
+    if (const QString problem = EngineClient::validate(request); !problem.isEmpty())
         return problem;
 
     QString failure;
-    const std::optional<engine::InpaintResult> result = runJob(job.request, &failure);
+    const std::optional<engine::InpaintResult> result = runJob(request, &failure);
     if (!result)
         return QStringLiteral("outpainting failed: %1").arg(failure);
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/CanvasMargins.h"
+#include "app/cli/ModelOptions.h"
 #include "engine/imaging/CandidateBlend.h"
 #include "engine/imaging/OutpaintSeed.h"
 
@@ -21,7 +22,7 @@ public:
     QString imagePath;
     QString outputPath;
     QString backend = QStringLiteral("telea");
-    QString modelPath; // a diffusers-layout model folder; empty = use backend
+    ModelArguments model; // model.modelPath set = a diffusion model instead of backend
     QString prompt;
     quint64 seed = 0;
     int quality = -1;

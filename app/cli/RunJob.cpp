@@ -3,6 +3,8 @@
 #include "app/EngineClient.h"
 
 #include <QEventLoop>
+#include <cstdio>
+#include <unistd.h>
 
 namespace limner::cli {
 
@@ -20,8 +22,19 @@ std::optional<engine::InpaintResult> runJob(const engine::InpaintRequest& reques
             *failure = message;
         loop.quit();
     });
+    // On a terminal, a line that counts the steps (diffusion jobs take minutes on a CPU).
+    const bool terminal = isatty(fileno(stderr)) != 0;
+    if (terminal) {
+        QObject::connect(&client, &app::EngineClient::progressed, &loop,
+                         [](quint64, int step, int total) {
+                             std::fprintf(stderr, "\rlimner-cli: step %d of %d", step, total);
+                             std::fflush(stderr);
+                         });
+    }
     client.submit(request);
     loop.exec();
+    if (terminal)
+        std::fprintf(stderr, "\n");
     return result;
 }
 

@@ -35,10 +35,6 @@ struct OutpaintOptions {
     QCommandLineOption bottom{QStringLiteral("bottom"),
                               QStringLiteral("Outpaint: pixels to add at the bottom."),
                               QStringLiteral("N"), QStringLiteral("0")};
-    QCommandLineOption model{
-        QStringLiteral("model"),
-        QStringLiteral("Outpaint: a diffusion model folder (instead of --backend)."),
-        QStringLiteral("dir")};
     QCommandLineOption seedFill{
         QStringLiteral("seed-fill"),
         QStringLiteral("Outpaint: how the new area is seeded: edge, reflect, telea, "
@@ -59,12 +55,12 @@ struct OutpaintOptions {
 
 OutpaintOptions addOutpaintOptions(QCommandLineParser& parser) {
     OutpaintOptions o;
-    parser.addOptions(
-        {o.left, o.right, o.top, o.bottom, o.model, o.seedFill, o.colorMatch, o.poisson, o.frame});
+    parser.addOptions({o.left, o.right, o.top, o.bottom, o.seedFill, o.colorMatch, o.poisson, o.frame});
     return o;
 }
 
-int runOutpaint(const QCommandLineParser& parser, const OutpaintOptions& o) {
+int runOutpaint(const QCommandLineParser& parser, const OutpaintOptions& o,
+                const limner::cli::ModelOptions& m) {
     for (const char* required : {"image", "out"}) {
         if (!parser.isSet(QString::fromLatin1(required)))
             return printUsageError(QStringLiteral("outpaint needs --%1").arg(QLatin1String(required)));
@@ -72,13 +68,17 @@ int runOutpaint(const QCommandLineParser& parser, const OutpaintOptions& o) {
     if (parser.isSet(QStringLiteral("mask")))
         return printUsageError(
             QStringLiteral("outpaint takes no --mask: the new area is what it fills"));
-    if (parser.isSet(QStringLiteral("backend")) && parser.isSet(o.model))
+    if (parser.isSet(QStringLiteral("backend")) && parser.isSet(m.model))
         return printUsageError(QStringLiteral("give either --backend or --model, not both"));
+    if (parser.isSet(m.candidates))
+        return printUsageError(QStringLiteral("outpaint writes one picture: --candidates is for "
+                                              "inpaint"));
     limner::cli::OutpaintCommand command;
+    if (const QString problem = m.read(parser, command.model); !problem.isEmpty())
+        return printUsageError(problem);
     command.imagePath = parser.value(QStringLiteral("image"));
     command.outputPath = parser.value(QStringLiteral("out"));
     command.backend = parser.value(QStringLiteral("backend"));
-    command.modelPath = parser.value(o.model);
     command.prompt = parser.value(QStringLiteral("prompt"));
     bool ok = false;
     command.seed = parser.value(QStringLiteral("seed")).toULongLong(&ok);
@@ -160,8 +160,12 @@ int main(int argc, char* argv[]) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Limner from the command line.\n\n"
-        "  limner-cli inpaint --image in.png --mask mask.png --backend telea --out out.png [--seed "
-        "N]\n"
+        "  limner-cli inpaint --image in.png --mask mask.png --out out.png [--backend telea | --model "
+        "DIR]\n"
+        "                     [--prompt TEXT] [--negative TEXT] [--image-prompt ref.png[:weight]]\n"
+        "                     [--steps N] [--guidance G] [--seed N] [--scheduler NAME] [--strength "
+        "S]\n"
+        "                     [--candidates N] [--device auto|cpu|cuda] [--dtype auto|float32|...]\n"
         "  limner-cli flatten project.ora --out out.png [--quality Q]\n"
         "  limner-cli outpaint --image in.png --left N --right N --top N --bottom N --out out.png\n"
         "                      [--backend NAME | --model DIR] [--prompt TEXT] [--seed-fill edge]\n\n"
@@ -198,6 +202,8 @@ int main(int argc, char* argv[]) {
     parser.addOptions({imageOption, maskOption, outOption, backendOption, seedOption, promptOption,
                        qualityOption, featherOption});
     const OutpaintOptions outpaint = addOutpaintOptions(parser);
+    limner::cli::ModelOptions modelOptions;
+    modelOptions.addTo(parser);
 
     if (!parser.parse(QCoreApplication::arguments()))
         return printUsageError(parser.errorText());
@@ -233,13 +239,17 @@ int main(int argc, char* argv[]) {
         return printUsageError(
             QStringLiteral("unknown command '%1'").arg(positional.join(QLatin1Char(' '))));
     if (outpainting)
-        return runOutpaint(parser, outpaint);
+        return runOutpaint(parser, outpaint, modelOptions);
     for (const QCommandLineOption* required : {&imageOption, &maskOption, &outOption}) {
         if (!parser.isSet(*required))
             return printUsageError(QStringLiteral("inpaint needs --%1").arg(required->names().first()));
     }
 
+    if (parser.isSet(backendOption) && parser.isSet(modelOptions.model))
+        return printUsageError(QStringLiteral("give either --backend or --model, not both"));
     limner::cli::InpaintCommand command;
+    if (const QString problem = modelOptions.read(parser, command.model); !problem.isEmpty())
+        return printUsageError(problem);
     command.imagePath = parser.value(imageOption);
     command.maskPath = parser.value(maskOption);
     command.outputPath = parser.value(outOption);

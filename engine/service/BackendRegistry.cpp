@@ -2,7 +2,13 @@
 
 #include "engine/service/ClassicalInpaintBackend.h"
 
+#ifdef LIMNER_HAVE_MODELS
+#include "engine/service/model/ModelBackend.h"
+#endif
+
 #include <algorithm>
+#include <deque>
+#include <mutex>
 
 namespace limner::engine {
 
@@ -15,10 +21,8 @@ BackendRegistry::Entry classical(imaging::ClassicalFillMethod method, std::strin
             }};
 }
 
-} // namespace
-
-const std::vector<BackendRegistry::Entry>& BackendRegistry::entries() {
-    static const std::vector<Entry> all{
+const std::vector<BackendRegistry::Entry>& classicalEntries() {
+    static const std::vector<BackendRegistry::Entry> all{
         classical(imaging::ClassicalFillMethod::Telea, "telea", "OpenCV Telea"),
         classical(imaging::ClassicalFillMethod::NavierStokes, "navier-stokes", "OpenCV Navier–Stokes"),
         classical(imaging::ClassicalFillMethod::Fsr, "fsr", "OpenCV xphoto FSR"),
@@ -26,11 +30,79 @@ const std::vector<BackendRegistry::Entry>& BackendRegistry::entries() {
     return all;
 }
 
+// Model folders added at run time; a deque so that find()'s pointers stay valid.
+struct ModelEntries {
+    std::mutex mutex;
+    std::deque<BackendRegistry::Entry> entries;
+};
+
+ModelEntries& modelEntries() {
+    static ModelEntries models;
+    return models;
+}
+
+} // namespace
+
+std::vector<BackendRegistry::Entry> BackendRegistry::entries() {
+    std::vector<Entry> all = classicalEntries();
+    ModelEntries& models = modelEntries();
+    const std::lock_guard<std::mutex> lock(models.mutex);
+    all.insert(all.end(), models.entries.begin(), models.entries.end());
+    return all;
+}
+
 const BackendRegistry::Entry* BackendRegistry::find(const std::string& name) {
-    const auto& all = entries();
-    const auto it =
-        std::find_if(all.begin(), all.end(), [&](const Entry& e) { return e.name == name; });
-    return it == all.end() ? nullptr : &*it;
+    const auto& classicalAll = classicalEntries();
+    const auto it = std::find_if(classicalAll.begin(), classicalAll.end(),
+                                 [&](const Entry& e) { return e.name == name; });
+    if (it != classicalAll.end())
+        return &*it;
+    ModelEntries& models = modelEntries();
+    const std::lock_guard<std::mutex> lock(models.mutex);
+    const auto model = std::find_if(models.entries.begin(), models.entries.end(),
+                                    [&](const Entry& e) { return e.name == name; });
+    return model == models.entries.end() ? nullptr : &*model;
+}
+
+bool BackendRegistry::modelsSupported() {
+#ifdef LIMNER_HAVE_MODELS
+    return true;
+#else
+    return false;
+#endif
+}
+
+Status BackendRegistry::addModel(const std::string& folder, std::string& name,
+                                 ModelDescription* describedAs) {
+#ifdef LIMNER_HAVE_MODELS
+    ModelDescription description;
+    if (Status s = describeModel(folder, description); !s)
+        return s;
+    Entry entry;
+    entry.name = ModelBackend::nameFor(folder);
+    entry.label = ModelBackend::labelFor(description);
+    entry.geometry = {description.nativeSize, description.nativeSize, description.sizeMultiple};
+    entry.create = [description] {
+        return std::make_unique<ModelBackend>(description);
+    };
+    ModelEntries& models = modelEntries();
+    const std::lock_guard<std::mutex> lock(models.mutex);
+    const auto existing = std::find_if(models.entries.begin(), models.entries.end(),
+                                       [&](const Entry& e) { return e.name == entry.name; });
+    // An entry is never changed once added: find()'s callers read it without the lock.
+    if (existing == models.entries.end())
+        models.entries.push_back(entry);
+    name = entry.name;
+    if (describedAs)
+        *describedAs = description;
+    return Status::ok();
+#else
+    (void)folder;
+    (void)name;
+    (void)describedAs;
+    return Status::deviceUnavailable("this build of Limner has no diffusion support (it was built "
+                                     "without libtorch); only the classical fills are available");
+#endif
 }
 
 } // namespace limner::engine

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "engine/core/Status.h"
 #include "engine/service/InpaintBackend.h"
+#include "engine/service/ModelDescription.h"
 
 #include <functional>
 #include <memory>
@@ -22,9 +24,19 @@ public:
         BackendGeometry geometry{};
     };
 
-    static const std::vector<Entry>& entries();
-    // nullptr when no backend has this name.
+    // The classical fills, then the model folders added so far.
+    static std::vector<Entry> entries();
+    // nullptr when no backend has this name. The pointer stays valid for the program's life.
     static const Entry* find(const std::string& name);
+
+    // Adds a diffusion model folder after checking it as loading would (without reading the
+    // tensor data); `name` is what requests pass as their backend ("model:" + folder). Adding
+    // a folder twice checks it again and keeps one entry. Thread-safe. In a build without
+    // engine/ml, fails with DeviceUnavailable.
+    static Status addModel(const std::string& folder, std::string& name,
+                           ModelDescription* description = nullptr);
+    // True when this build can run diffusion models (engine/ml was built).
+    static bool modelsSupported();
 };
 
 } // namespace limner::engine

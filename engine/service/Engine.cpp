@@ -33,6 +33,30 @@ std::string availableBackends() {
     return list;
 }
 
+Status validateDiffusion(const DiffusionSettings& d) {
+    if (d.steps < 1 || d.steps > 1000)
+        return Status::badInput("steps must be between 1 and 1000 (asked for " +
+                                std::to_string(d.steps) + ")");
+    if (!(d.guidanceScale < 0 || d.guidanceScale <= 100))
+        return Status::badInput("guidance must be between 0 and 100");
+    if (!(d.strength > 0 && d.strength <= 1))
+        return Status::badInput("strength must be above 0 and at most 1");
+    if (d.previewEvery < 0)
+        return Status::badInput("the preview interval cannot be negative");
+    if (!(d.textWeight >= 0 && d.textWeight <= 10))
+        return Status::badInput("the prompt's weight must be between 0 and 10");
+    for (std::size_t i = 0; i < d.imagePrompts.size(); ++i) {
+        const ImagePrompt& p = d.imagePrompts[i];
+        if (p.image.empty() || !p.image.isConsistent() || p.image.channels < 3)
+            return Status::badInput("image prompt " + std::to_string(i + 1) +
+                                    " is empty or not an RGB picture");
+        if (!(p.weight >= 0 && p.weight <= 10))
+            return Status::badInput("image prompt " + std::to_string(i + 1) +
+                                    " has a weight outside 0..10");
+    }
+    return Status::ok();
+}
+
 // The new canvas area must be part of the mask (or nothing would ever fill it), and every
 // frame must reach the canvas.
 Status validateOutpaint(const InpaintRequest& request) {
@@ -214,12 +238,23 @@ private:
     }
 
     // Created on first use and kept, so a backend that loads a model loads it once.
+    // Choosing another model frees the one loaded before (a model can take gigabytes).
     InpaintBackend& backendNamed(const std::string& name) {
+        if (isModel(name)) {
+            for (auto it = m_backends.begin(); it != m_backends.end();) {
+                if (isModel(it->first) && it->first != name)
+                    it = m_backends.erase(it);
+                else
+                    ++it;
+            }
+        }
         auto& backend = m_backends[name];
         if (!backend)
             backend = BackendRegistry::find(name)->create();
         return *backend;
     }
+
+    static bool isModel(const std::string& name) { return name.rfind("model:", 0) == 0; }
 
     void reportFailed(JobId id, const Status& status) {
         if (m_callbacks.failed)
@@ -281,6 +316,14 @@ BackendGeometry Engine::backendGeometry(const std::string& name) {
     return entry ? entry->geometry : BackendGeometry{};
 }
 
+Status Engine::addModel(const std::string& folder, std::string& name, ModelDescription* description) {
+    return BackendRegistry::addModel(folder, name, description);
+}
+
+bool Engine::modelsSupported() {
+    return BackendRegistry::modelsSupported();
+}
+
 Status Engine::validate(const InpaintRequest& request) {
     const Image& image = request.image;
     const Image& mask = request.mask;
@@ -312,6 +355,8 @@ Status Engine::validate(const InpaintRequest& request) {
                                 availableBackends());
     if (const Status outpaint = validateOutpaint(request); !outpaint)
         return outpaint;
+    if (const Status diffusion = validateDiffusion(request.diffusion); !diffusion)
+        return diffusion;
     if (request.candidates < 1 || request.candidates > kMaxCandidates)
         return Status::badInput("candidates must be between 1 and " + std::to_string(kMaxCandidates) +
                                 " (asked for " + std::to_string(request.candidates) + ")");

@@ -3,6 +3,7 @@
 #include "engine/core/Status.h"
 #include "engine/service/InpaintBackend.h"
 #include "engine/service/InpaintRequest.h"
+#include "engine/service/ModelDescription.h"
 
 #include <cstdint>
 #include <functional>
@@ -52,6 +53,11 @@ public:
     // The working size of a backend (nativeWidth/Height 0 = any size); {} for unknown names.
     static BackendGeometry backendGeometry(const std::string& name);
 
+    // Adds a diffusion model folder (checked without reading its tensor data) and gives the
+    // backend name requests use for it. See BackendRegistry::addModel.
+    static Status addModel(const std::string& folder, std::string& name,
+                           ModelDescription* description = nullptr);
+    static bool modelsSupported();
     // Checks a request without running it (sizes, channels, empty mask, unknown backend).
     static Status validate(const InpaintRequest& request);
 

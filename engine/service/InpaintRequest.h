@@ -34,6 +34,25 @@ struct OutpaintSettings {
     std::vector<Rect> frames;
 };
 
+// A reference image that steers an unCLIP model (DALL·E 2's variations and interpolation).
+struct ImagePrompt {
+    Image image; // RGB or RGBA, any size
+    double weight = 1.0;
+};
+
+// The settings of a diffusion model's run; classical fills ignore them.
+struct DiffusionSettings {
+    int steps = 30;
+    double guidanceScale = -1;   // classifier-free guidance; < 0 = the family's default
+    std::string scheduler;       // "" = the model's own; see ml::SchedulerChoice for the names
+    double strength = 1.0;       // below 1 the masked pixels are noised, not replaced
+    std::string device = "auto"; // "auto" (CUDA when libtorch has it), "cpu", "cuda"
+    std::string dtype = "auto";  // "auto" (float16 on CUDA, float32 on CPU), "float32", …
+    std::vector<ImagePrompt> imagePrompts;
+    double textWeight = 1.0; // the prompt's share when image prompts are mixed in
+    int previewEvery = 5;    // steps between previews; 0 = none
+};
+
 // One generation job. Carries values, not pointers into the document: the pixels it needs,
 // the layer it targets and the revision it was made from, so a stale result can be dropped.
 struct InpaintRequest {
@@ -48,6 +67,7 @@ struct InpaintRequest {
     std::uint64_t documentRevision = 0;
     CompositeSettings composite;
     OutpaintSettings outpaint;
+    DiffusionSettings diffusion;
 };
 
 struct InpaintCandidate {

@@ -62,6 +62,11 @@ Status KandinskyInpaintPipeline::load(const PipelineFolder& folder, c10::Device 
     if (Status s = UNet2DConditionModel::load(unetConfig, weights, device, dtype, p->m_unet); !s)
         return Status(s.code(), "unet: " + s.message());
     weights.clear();
+    const auto sampleSize = unetConfig.find("sample_size");
+    const std::int64_t latentSide = sampleSize != unetConfig.end() && sampleSize->is_number_integer()
+                                        ? sampleSize->get<std::int64_t>()
+                                        : 64;
+    p->m_nativeSize = static_cast<int>(latentSide * p->m_movq.downFactor());
     const std::int64_t c = p->m_movq.latentChannels();
     if (p->m_unet.inChannels() != 2 * c + 1)
         return Status::modelFormat(

@@ -28,7 +28,9 @@ public:
     Family family() const override { return Family::Kandinsky22; }
     const char* familyName() const override { return "Kandinsky 2.2"; }
     std::uint64_t estimateRunBytes(int height, int width, int candidates, bool guided) const override;
-    int nativeSize() const override { return 512; }
+    // The UNet's sample_size latents (diffusers leaves it null for Kandinsky 2.2: then the
+    // pipeline's default 512 px at MoVQ's factor 8, i.e. 64 latents) times the MoVQ factor.
+    int nativeSize() const override { return m_nativeSize; }
     // Latent sides are ceil(H / f²) · f in diffusers; multiples of f² keep them equal to H / f.
     int sizeMultiple() const override {
         return static_cast<int>(m_movq.downFactor() * m_movq.downFactor());
@@ -53,6 +55,7 @@ private:
     std::optional<KandinskyPrior> m_prior;
     nlohmann::json m_schedulerConfig;
     std::string m_schedulerSource;
+    int m_nativeSize = 512;
 };
 
 } // namespace limner::engine::ml

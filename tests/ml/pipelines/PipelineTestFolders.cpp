@@ -1,5 +1,7 @@
 #include "tests/ml/pipelines/PipelineTestFolders.h"
 
+#include "tests/support/KandinskyTestFolder.h"
+
 #include <ATen/ATen.h>
 #include <cstdlib>
 #include <filesystem>
@@ -31,21 +33,7 @@ std::string PipelineTestFolders::copyOf(const std::string& source, const std::st
 
 std::string PipelineTestFolders::kandinskyWithPrior() {
     const std::string dir = copyOf(kandinskyDecoder(), "kandinsky-with-prior");
-    const fs::path root(dir), parity(parityDir());
-    const auto component = [&](const char* name, const char* fixture, const char* weights) {
-        fs::create_directories(root / name);
-        fs::copy_file(parity / fixture / "config.json", root / name / "config.json");
-        fs::copy_file(parity / fixture / "weights.safetensors", root / name / weights);
-    };
-    component("prior_prior", "prior", "diffusion_pytorch_model.safetensors");
-    component("prior_text_encoder", "clip_text_with_projection", "model.safetensors");
-    component("prior_image_encoder", "clip_vision", "model.safetensors");
-    // The SD fixture's tokenizer holds the 1000 ids the tiny text towers know.
-    fs::copy(parity / "pipeline_sd_inpaint" / "tokenizer", root / "prior_tokenizer",
-             fs::copy_options::recursive);
-    fs::create_directories(root / "prior_scheduler");
-    fs::copy_file(parity / "sched_unclip_kandinsky22_prior" / "scheduler_config.json",
-                  root / "prior_scheduler" / "scheduler_config.json");
+    addKandinskyPrior(parityDir(), dir);
     return dir;
 }
 

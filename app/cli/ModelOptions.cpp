@@ -1,0 +1,170 @@
+#include "app/cli/ModelOptions.h"
+
+#include "app/ImageConvert.h"
+#include "app/ImageIO.h"
+#include "engine/service/Engine.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace limner::cli {
+
+namespace {
+
+bool readNumber(const QCommandLineParser& parser, const QCommandLineOption& option, double low,
+                double high, double& out, QString& error) {
+    if (!parser.isSet(option))
+        return true;
+    bool ok = false;
+    const double value = parser.value(option).toDouble(&ok);
+    if (!ok || !(value >= low && value <= high)) {
+        error = QStringLiteral("--%1 must be a number from %2 to %3, not '%4'")
+                    .arg(option.names().first())
+                    .arg(low)
+                    .arg(high)
+                    .arg(parser.value(option));
+        return false;
+    }
+    out = value;
+    return true;
+}
+
+bool readInteger(const QCommandLineParser& parser, const QCommandLineOption& option, int low, int high,
+                 int& out, QString& error) {
+    if (!parser.isSet(option))
+        return true;
+    bool ok = false;
+    const int value = parser.value(option).toInt(&ok);
+    if (!ok || value < low || value > high) {
+        error = QStringLiteral("--%1 must be a whole number from %2 to %3, not '%4'")
+                    .arg(option.names().first())
+                    .arg(low)
+                    .arg(high)
+                    .arg(parser.value(option));
+        return false;
+    }
+    out = value;
+    return true;
+}
+
+} // namespace
+
+void ModelOptions::addTo(QCommandLineParser& parser) {
+    parser.addOptions({model, negative, imagePrompt, steps, guidance, scheduler, strength, candidates,
+                       device, dtype});
+}
+
+QString ModelOptions::read(const QCommandLineParser& parser, ModelArguments& out) const {
+    ModelArguments a;
+    a.modelPath = parser.value(model);
+    const bool needsModel = parser.isSet(negative) || parser.isSet(imagePrompt) ||
+                            parser.isSet(steps) || parser.isSet(guidance) || parser.isSet(scheduler) ||
+                            parser.isSet(strength) || parser.isSet(device) || parser.isSet(dtype);
+    if (needsModel && a.modelPath.isEmpty())
+        return QStringLiteral("--negative, --image-prompt, --steps, --guidance, --scheduler, "
+                              "--strength, --device and --dtype need --model");
+    a.negativePrompt = parser.value(negative);
+    for (const QString& value : parser.values(imagePrompt)) {
+        ModelArguments::Reference reference;
+        reference.path = value;
+        // "ref.png:0.5" — a trailing ":number" is a weight, anything else is part of the path.
+        const int colon = value.lastIndexOf(QLatin1Char(':'));
+        if (colon > 0) {
+            bool ok = false;
+            const double weight = value.mid(colon + 1).toDouble(&ok);
+            if (ok) {
+                if (!(weight >= 0 && weight <= 10))
+                    return QStringLiteral("--image-prompt weight must be from 0 to 10, not '%1'")
+                        .arg(value.mid(colon + 1));
+                reference.path = value.left(colon);
+                reference.weight = weight;
+            }
+        }
+        a.imagePrompts.push_back(reference);
+    }
+    QString error;
+    if (!readInteger(parser, steps, 1, 1000, a.settings.steps, error) ||
+        !readNumber(parser, guidance, 0, 100, a.settings.guidanceScale, error) ||
+        !readNumber(parser, strength, 0.01, 1, a.settings.strength, error) ||
+        !readInteger(parser, candidates, 1, 16, a.candidates, error))
+        return error;
+    if (parser.isSet(scheduler)) {
+        static const QStringList known{QStringLiteral("ddpm"),
+                                       QStringLiteral("ddim"),
+                                       QStringLiteral("pndm"),
+                                       QStringLiteral("euler"),
+                                       QStringLiteral("euler-ancestral"),
+                                       QStringLiteral("dpm++2m"),
+                                       QStringLiteral("dpm++2m-karras"),
+                                       QStringLiteral("unipc")};
+        if (!known.contains(parser.value(scheduler)))
+            return QStringLiteral("--scheduler must be one of %1, not '%2'")
+                .arg(known.join(QStringLiteral(", ")), parser.value(scheduler));
+        a.settings.scheduler = parser.value(scheduler).toStdString();
+    }
+    if (parser.isSet(device)) {
+        const QString d = parser.value(device);
+        if (d != QLatin1String("auto") && d != QLatin1String("cpu") && d != QLatin1String("cuda"))
+            return QStringLiteral("--device must be auto, cpu or cuda, not '%1'").arg(d);
+        a.settings.device = d.toStdString();
+    }
+    if (parser.isSet(dtype)) {
+        const QString t = parser.value(dtype);
+        if (t != QLatin1String("auto") && t != QLatin1String("float32") &&
+            t != QLatin1String("float16") && t != QLatin1String("bfloat16"))
+            return QStringLiteral("--dtype must be auto, float32, float16 or bfloat16, not '%1'")
+                .arg(t);
+        a.settings.dtype = t.toStdString();
+    }
+    out = std::move(a);
+    return {};
+}
+
+QString ModelArguments::addModel(QString* error) const {
+    if (!QFileInfo(modelPath).isDir()) {
+        *error = QStringLiteral("--model %1 is not a folder; give the folder that holds "
+                                "model_index.json")
+                     .arg(modelPath);
+        return {};
+    }
+    std::string name;
+    const engine::Status s =
+        engine::Engine::addModel(QFileInfo(modelPath).absoluteFilePath().toStdString(), name);
+    if (!s) {
+        *error = QStringLiteral("the model %1 cannot be used: %2")
+                     .arg(modelPath, QString::fromStdString(s.message()));
+        return {};
+    }
+    return QString::fromStdString(name);
+}
+
+QString ModelArguments::applyTo(engine::InpaintRequest& request) const {
+    QString error;
+    const QString name = addModel(&error);
+    if (name.isEmpty())
+        return error;
+    request.backend = name.toStdString();
+    request.negativePrompt = negativePrompt.toStdString();
+    request.candidates = candidates;
+    request.diffusion = settings;
+    request.diffusion.previewEvery = 0; // nobody watches the CLI's previews
+    for (const Reference& reference : imagePrompts) {
+        const QImage picture = app::ImageIO::load(reference.path, &error);
+        if (picture.isNull())
+            return QStringLiteral("--image-prompt: %1").arg(error);
+        request.diffusion.imagePrompts.push_back(
+            {app::ImageConvert::toEngineRgb(picture), reference.weight});
+    }
+    return {};
+}
+
+QString candidateOutputPath(const QString& outputPath, int index, int count) {
+    if (count <= 1)
+        return outputPath;
+    const QFileInfo info(outputPath);
+    const QString suffix = info.suffix().isEmpty() ? QString() : QLatin1Char('.') + info.suffix();
+    return info.dir().filePath(info.completeBaseName() + QLatin1Char('-') + QString::number(index + 1) +
+                               suffix);
+}
+
+} // namespace limner::cli

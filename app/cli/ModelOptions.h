@@ -1,0 +1,88 @@
+#pragma once
+
+#include "engine/service/InpaintRequest.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QString>
+#include <QStringList>
+#include <vector>
+
+namespace limner::cli {
+
+// What a run with a diffusion model folder takes besides the prompt and seed, as given on the
+// command line. Shared by `inpaint` and `outpaint`.
+struct ModelArguments {
+    QString modelPath; // a diffusers-layout folder; empty = a classical --backend
+    QString negativePrompt;
+    struct Reference {
+        QString path;
+        double weight = 1.0;
+    };
+    std::vector<Reference> imagePrompts;
+    engine::DiffusionSettings settings;
+    int candidates = 1;
+
+    // Adds the model to the engine (checked without reading its weights: a bad folder gives the
+    // loader's message), loads the image prompts and fills the request's backend and settings.
+    // Returns an empty string on success, else the one-line message to print.
+    QString applyTo(engine::InpaintRequest& request) const;
+    // The backend name --model resolves to, after a successful check; empty on failure.
+    QString addModel(QString* error) const;
+};
+
+// The command-line options of ModelArguments.
+class ModelOptions {
+public:
+    void addTo(QCommandLineParser& parser);
+    // Empty on success, else the usage error to print.
+    QString read(const QCommandLineParser& parser, ModelArguments& out) const;
+
+    QCommandLineOption model{
+        QStringLiteral("model"),
+        QStringLiteral("A diffusion model folder in the diffusers layout (Kandinsky "
+                       "2.2 or Stable Diffusion inpainting) instead of --backend."),
+        QStringLiteral("dir")};
+    QCommandLineOption negative{QStringLiteral("negative"),
+                                QStringLiteral("Model: what should not be there."),
+                                QStringLiteral("text")};
+    QCommandLineOption imagePrompt{
+        QStringLiteral("image-prompt"),
+        QStringLiteral("Model (unCLIP): a reference picture whose look steers the result, with an "
+                       "optional weight (ref.png:0.5); may be given several times."),
+        QStringLiteral("file[:weight]")};
+    QCommandLineOption steps{QStringLiteral("steps"),
+                             QStringLiteral("Model: denoising steps (default 30)."),
+                             QStringLiteral("N")};
+    QCommandLineOption guidance{
+        QStringLiteral("guidance"),
+        QStringLiteral("Model: guidance scale (default 4 for Kandinsky, 7.5 for Stable Diffusion)."),
+        QStringLiteral("G")};
+    QCommandLineOption scheduler{
+        QStringLiteral("scheduler"),
+        QStringLiteral("Model: ddpm, ddim, pndm, euler, euler-ancestral, dpm++2m, dpm++2m-karras or "
+                       "unipc (default: the model's own)."),
+        QStringLiteral("name")};
+    QCommandLineOption strength{
+        QStringLiteral("strength"),
+        QStringLiteral("Model: 1 replaces the masked pixels, lower values keep more of them."),
+        QStringLiteral("S")};
+    QCommandLineOption candidates{
+        QStringLiteral("candidates"),
+        QStringLiteral("Model: how many results (default 1); several are written as "
+                       "name-1.png, name-2.png, …"),
+        QStringLiteral("N")};
+    QCommandLineOption device{QStringLiteral("device"),
+                              QStringLiteral("Model: auto, cpu or cuda (default auto)."),
+                              QStringLiteral("name")};
+    QCommandLineOption dtype{
+        QStringLiteral("dtype"),
+        QStringLiteral("Model: auto, float32, float16 or bfloat16 (default auto: float16 on a GPU, "
+                       "float32 on the CPU)."),
+        QStringLiteral("type")};
+};
+
+// out.png for one candidate; out-1.png, out-2.png, … for several.
+QString candidateOutputPath(const QString& outputPath, int index, int count);
+
+} // namespace limner::cli

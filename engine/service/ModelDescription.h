@@ -1,0 +1,22 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace limner::engine {
+
+// What a model folder is, found once when it is added (BackendRegistry::addModel): what
+// Preferences ▸ Models shows.
+struct ModelDescription {
+    std::string folder;
+    std::string family; // "Kandinsky 2.2", "Stable Diffusion"
+    int nativeSize = 512;
+    int sizeMultiple = 64;
+    bool acceptsPrompt = true;
+    bool acceptsImagePrompts = false;
+    std::int64_t parameters = 0;
+    std::string storedDtype;
+    std::uint64_t bytesOnDisk = 0;
+};
+
+} // namespace limner::engine

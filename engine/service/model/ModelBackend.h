@@ -1,0 +1,43 @@
+#pragma once
+
+#include "engine/service/InpaintBackend.h"
+#include "engine/service/ModelDescription.h"
+
+#include <memory>
+#include <string>
+
+namespace limner::engine {
+
+// Checks a model folder without reading its tensor data (engine/ml inspectModel) and describes
+// it. A folder that would not load gives the loader's message, naming the component or tensor.
+Status describeModel(const std::string& folder, ModelDescription& out);
+
+// A diffusion model folder (Kandinsky 2.2 or Stable Diffusion inpainting) as an InpaintBackend.
+// The model is loaded on first use, on the device and in the dtype the request asks for, kept
+// for later jobs and loaded again only when those change. Before each candidate the memory the
+// run needs is estimated and a job that cannot fit is refused; a device out of memory fails the
+// job with a message and leaves the backend usable.
+//
+// Requirements: as every InpaintBackend, used on the engine's worker thread only.
+class ModelBackend : public InpaintBackend {
+public:
+    explicit ModelBackend(ModelDescription description);
+    ~ModelBackend() override;
+
+    std::string name() const override;
+    std::string label() const override;
+    BackendGeometry geometry() const override;
+    int stepsPerCandidate(const InpaintRequest& request) const override;
+    Status fill(const FillInput& input, StepMonitor& monitor, Image& filled) override;
+
+    // "model:" + folder: how requests name a model backend.
+    static std::string nameFor(const std::string& folder);
+    static std::string labelFor(const ModelDescription& description);
+
+private:
+    class Loaded;
+    ModelDescription m_description;
+    std::unique_ptr<Loaded> m_loaded;
+};
+
+} // namespace limner::engine
