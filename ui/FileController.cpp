@@ -126,7 +126,8 @@ bool FileController::exportTo(const QString& path, int quality) {
     QString error;
     app::ImageExporter::Options options;
     options.quality = quality;
-    options.generationParameters = m_settings.exportGenerationParameters;
+    // Read now, not at start-up: Preferences may have changed it since.
+    options.generationParameters = app::Settings::load().exportGenerationParameters;
     if (!app::ImageExporter::exportImage(m_document, path, options, &error)) {
         QMessageBox::warning(m_dialogParent, tr("Cannot export"), error);
         return false;

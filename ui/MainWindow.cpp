@@ -2,6 +2,7 @@
 
 #include "app/Document.h"
 #include "app/Settings.h"
+#include "app/project/Autosave.h"
 #include "ui/CandidatesPanel.h"
 #include "ui/CanvasView.h"
 #include "ui/FileController.h"
@@ -9,6 +10,8 @@
 #include "ui/GenerationController.h"
 #include "ui/LayersPanel.h"
 #include "ui/OutpaintUi.h"
+#include "ui/PreferencesDialog.h"
+#include "ui/ProjectsPage.h"
 #include "ui/ToolBox.h"
 
 #include <QCloseEvent>
@@ -123,6 +126,9 @@ void MainWindow::createMenus() {
     redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
     edit->addAction(undo);
     edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(tr("&Preferences…"), QKeySequence::Preferences, this, &MainWindow::showPreferences)
+        ->setMenuRole(QAction::PreferencesRole);
 
     QMenu* mask = menuBar()->addMenu(tr("&Mask"));
     mask->addActions(m_tools->toolActions());
@@ -159,6 +165,20 @@ void MainWindow::createMenus() {
                         &GenerationController::generate);
     generate->addAction(tr("&Cancel"), QKeySequence(tr("Ctrl+.")), m_generation,
                         &GenerationController::cancel);
+}
+
+void MainWindow::showPreferences() {
+    if (!m_preferences) {
+        m_preferences = new PreferencesDialog(this);
+        auto* projects = new ProjectsPage;
+        m_preferences->addPage(projects, tr("Projects"));
+        connect(projects, &ProjectsPage::autosaveIntervalChanged, this, [this](int seconds) {
+            m_files->autosave()->setInterval(std::chrono::seconds(seconds));
+        });
+    }
+    m_preferences->show();
+    m_preferences->raise();
+    m_preferences->activateWindow();
 }
 
 void MainWindow::askAndResizeMask(bool grow) {

@@ -18,6 +18,7 @@ class GeneratePanel;
 class GenerationController;
 class LayersPanel;
 class OutpaintUi;
+class PreferencesDialog;
 class ToolBox;
 
 // The editor window. It only builds and wires: the canvas in the middle, the generate,
@@ -29,6 +30,8 @@ public:
     ~MainWindow() override;
 
     bool openFile(const QString& path);
+    // Edit ▸ Preferences: shows the dialog (made on first use, kept for the window's lifetime).
+    void showPreferences();
 
     CanvasView* canvas() const { return m_canvas; }
     ToolBox* tools() const { return m_tools; }
@@ -38,6 +41,7 @@ public:
     GenerationController* generation() const { return m_generation; }
     FileController* files() const { return m_files; }
     OutpaintUi* outpaint() const { return m_outpaint; }
+    PreferencesDialog* preferences() const { return m_preferences; } // null until first shown
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -59,6 +63,7 @@ private:
     LayersPanel* m_layersPanel = nullptr;
     GenerationController* m_generation = nullptr;
     OutpaintUi* m_outpaint = nullptr;
+    PreferencesDialog* m_preferences = nullptr;
     app::EngineClient& m_client;
     QLabel* m_zoomLabel = nullptr;
     QLabel* m_positionLabel = nullptr;
