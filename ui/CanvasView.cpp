@@ -10,6 +10,7 @@
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace limner::ui {
 
@@ -174,17 +175,27 @@ void CanvasView::zoomOut() {
     setZoom(m_zoom / kZoomStep, QPointF(width() / 2.0, height() / 2.0));
 }
 
+void CanvasView::setFitExtension(std::function<QRect()> extension) {
+    m_fitExtension = std::move(extension);
+}
+
+QRect CanvasView::fitArea() const {
+    const QRect canvas = m_document.canvasRect();
+    const QRect extension = m_fitExtension ? m_fitExtension() : QRect();
+    return extension.isEmpty() ? canvas : canvas.united(extension);
+}
+
 void CanvasView::zoomToFit() {
-    const QSize canvas = m_document.canvasSize();
+    const QRect area = fitArea();
     m_fitPending = false;
-    if (canvas.isEmpty() || width() < 10 || height() < 10)
+    if (area.isEmpty() || width() < 10 || height() < 10)
         return;
     const qreal margin = 24;
     const qreal z =
-        std::min((width() - 2 * margin) / canvas.width(), (height() - 2 * margin) / canvas.height());
+        std::min((width() - 2 * margin) / area.width(), (height() - 2 * margin) / area.height());
     m_zoom = std::clamp(z, kMinZoom, kMaxZoom);
-    m_origin =
-        QPointF((width() - canvas.width() * m_zoom) / 2.0, (height() - canvas.height() * m_zoom) / 2.0);
+    const QPointF areaCentre(area.x() + area.width() / 2.0, area.y() + area.height() / 2.0);
+    m_origin = QPointF(width() / 2.0, height() / 2.0) - areaCentre * m_zoom;
     update();
     emit zoomChanged(m_zoom);
 }

@@ -5,6 +5,7 @@
 #include <QPointF>
 #include <QRectF>
 #include <QWidget>
+#include <functional>
 
 namespace limner::app {
 class Document;
@@ -42,6 +43,13 @@ public:
 
     void setMaskOverlayVisible(bool visible);
     bool maskOverlayVisible() const { return m_maskOverlayVisible; }
+
+    // What "zoom to fit" shows besides the canvas, in canvas coordinates: the generation frame
+    // where it reaches past the canvas, so the whole frame is in sight. Asked at every fit; an
+    // empty rectangle (or no provider) fits the canvas alone.
+    void setFitExtension(std::function<QRect()> extension);
+    // The canvas united with the fit extension: the area zoomToFit() shows whole, centred.
+    QRect fitArea() const;
 
     QSize sizeHint() const override { return {900, 700}; }
 
@@ -95,6 +103,7 @@ private:
     qreal m_zoom = 1.0;
     QPointF m_origin; // widget position of the canvas's top-left corner
     bool m_fitPending = true;
+    std::function<QRect()> m_fitExtension;
 
     bool m_spaceHeld = false;
     bool m_panning = false;

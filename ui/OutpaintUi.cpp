@@ -30,6 +30,11 @@ OutpaintUi::OutpaintUi(MainWindow& window, app::Document& document)
     GenerationFrameTool& frame = window.tools()->frame();
     generation->setFrameTool(&frame);
     frame.setNativeSize(generation->frameSizeForBackend());
+    // Zoom to fit shows the whole generation frame while it is the canvas's tool, also where it
+    // reaches past the picture.
+    CanvasView* canvas = window.canvas();
+    canvas->setFitExtension(
+        [canvas, &frame] { return canvas->tool() == &frame ? frame.frame() : QRect(); });
     connect(window.tools()->frameAction(), &QAction::triggered, this, [this] {
         m_window.tools()->frame().setNativeSize(m_window.generation()->frameSizeForBackend());
         showStatus(tr("Drag the frame past the edge of the picture and press Generate to extend it."));
