@@ -2,10 +2,14 @@
 
 #include "app/Document.h"
 #include "app/ImageConvert.h"
+#include "engine/imaging/RegionPlan.h"
 #include "engine/service/Engine.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QMetaObject>
 #include <QPointer>
+#include <algorithm>
 #include <utility>
 
 namespace limner::app {
@@ -110,6 +114,106 @@ QSize EngineClient::backendNativeSize(const QString& backend) {
 QString EngineClient::validate(const engine::InpaintRequest& request) {
     const engine::Status status = engine::Engine::validate(request);
     return status.isOk() ? QString() : QString::fromStdString(status.message());
+}
+
+QRect EngineClient::previewRegion(const engine::InpaintRequest& request, QImage* alpha) {
+    const std::vector<engine::Rect>& frames = request.outpaint.frames;
+    if (frames.size() > 1 || request.mask.empty())
+        return {};
+    // The same plan InpaintJobRunner makes for the request.
+    const engine::BackendGeometry geometry = engine::Engine::backendGeometry(request.backend);
+    engine::imaging::RegionPlanOptions options;
+    options.contextMargin = request.composite.contextMargin;
+    options.denoiseGrow = request.composite.denoiseGrow;
+    options.blendFeather = request.composite.blendFeather;
+    options.blendGrow = request.composite.blendGrow;
+    options.nativeWidth = geometry.nativeWidth;
+    options.nativeHeight = geometry.nativeHeight;
+    options.alignment = geometry.alignment;
+    const engine::imaging::RegionPlan plan =
+        frames.empty() ? engine::imaging::planRegion(request.mask, options)
+                       : engine::imaging::planRegionInFrame(request.mask, frames.front(), options);
+    if (plan.region.empty())
+        return {};
+    if (alpha)
+        *alpha = ImageConvert::toQImage(plan.blendMask);
+    return QRect(plan.region.x, plan.region.y, plan.region.width, plan.region.height);
+}
+
+QString ModelFolder::label() const {
+    const QString name = QFileInfo(folder).fileName();
+    const QString base = name.isEmpty() ? folder : name;
+    return description.family.empty()
+               ? base
+               : QStringLiteral("%1 (%2)").arg(base, QString::fromStdString(description.family));
+}
+
+bool EngineClient::modelsSupported() {
+    return engine::Engine::modelsSupported();
+}
+
+ModelFolder EngineClient::checkModel(const QString& folder) const {
+    ModelFolder model;
+    model.folder = QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
+    std::string name;
+    const engine::Status status =
+        engine::Engine::addModel(model.folder.toStdString(), name, &model.description);
+    if (status.isOk())
+        model.backend = QString::fromStdString(name);
+    else
+        model.error = QString::fromStdString(status.message());
+    return model;
+}
+
+void EngineClient::listModel(const ModelFolder& model) {
+    const auto existing = std::find_if(m_models.begin(), m_models.end(),
+                                       [&](const ModelFolder& m) { return m.folder == model.folder; });
+    if (existing != m_models.end())
+        *existing = model;
+    else
+        m_models.append(model);
+}
+
+QString EngineClient::addModel(const QString& folder) {
+    const ModelFolder model = checkModel(folder);
+    if (!model.isUsable())
+        return model.error;
+    listModel(model);
+    emit modelsChanged();
+    return {};
+}
+
+void EngineClient::restoreModels(const QStringList& folders) {
+    if (folders.isEmpty())
+        return;
+    for (const QString& folder : folders)
+        listModel(checkModel(folder));
+    emit modelsChanged();
+}
+
+void EngineClient::removeModel(const QString& folder) {
+    const QString path = QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
+    const auto removed = std::remove_if(m_models.begin(), m_models.end(),
+                                        [&](const ModelFolder& m) { return m.folder == path; });
+    if (removed == m_models.end())
+        return;
+    m_models.erase(removed, m_models.end());
+    emit modelsChanged();
+}
+
+QStringList EngineClient::modelFolders() const {
+    QStringList folders;
+    for (const ModelFolder& model : m_models)
+        folders << model.folder;
+    return folders;
+}
+
+const ModelFolder* EngineClient::modelForBackend(const QString& backend) const {
+    for (const ModelFolder& model : m_models) {
+        if (model.isUsable() && model.backend == backend)
+            return &model;
+    }
+    return nullptr;
 }
 
 } // namespace limner::app

@@ -1,13 +1,16 @@
 #pragma once
 
 #include "engine/service/InpaintRequest.h"
+#include "engine/service/ModelDescription.h"
 
 #include <QImage>
 #include <QMetaType>
 #include <QObject>
+#include <QRect>
 #include <QSize>
 #include <QString>
 #include <QStringList>
+#include <QVector>
 #include <memory>
 
 namespace limner::engine {
@@ -17,6 +20,18 @@ class Engine;
 namespace limner::app {
 
 class Document;
+
+// A diffusion model folder the user added (Preferences ▸ Models). A folder that no longer checks
+// out (moved, damaged) stays listed with the engine's message so the user sees why it is gone.
+struct ModelFolder {
+    QString folder;  // absolute path
+    QString backend; // the engine backend name requests use; empty when the folder failed
+    engine::ModelDescription description;
+    QString error; // empty when the model can run
+
+    bool isUsable() const { return error.isEmpty(); }
+    QString label() const; // what the backend list shows: "folder name (family)"
+};
 
 // The only bridge between Qt and the engine. Owns one engine::Engine (one worker thread) and
 // turns its worker-thread callbacks into Qt signals delivered on the thread this object lives
@@ -58,14 +73,40 @@ public:
     // Empty when the request can run; otherwise the engine's message.
     static QString validate(const engine::InpaintRequest& request);
 
+    // Where a job's progress previews belong in the request's canvas: the region the engine
+    // crops (as the job will plan it) and, in alpha, the blend mask its candidates get there, so
+    // a preview can be shown as the result will sit. A null rect when the request has no single
+    // region (an empty mask, a multi-frame outpaint).
+    static QRect previewRegion(const engine::InpaintRequest& request, QImage* alpha);
+
+    // False in builds without libtorch: then only the classical fills exist.
+    static bool modelsSupported();
+    // Checks a model folder (without reading its tensors) and lists it. Empty on success;
+    // otherwise the engine's message, and nothing is listed. Adding a listed folder again
+    // checks it again.
+    QString addModel(const QString& folder);
+    // Lists saved folders again at startup; one that fails is listed with its error.
+    void restoreModels(const QStringList& folders);
+    // Takes a folder off the list (the backend list no longer offers it).
+    void removeModel(const QString& folder);
+    const QVector<ModelFolder>& models() const { return m_models; }
+    QStringList modelFolders() const;
+    // The listed, usable model a backend name refers to; nullptr for classical fills.
+    const ModelFolder* modelForBackend(const QString& backend) const;
+
 signals:
     void progressed(quint64 jobId, int step, int total);
     void previewUpdated(quint64 jobId, const QImage& preview); // only when the backend has one
     void finished(quint64 jobId, const limner::engine::InpaintResult& result);
     void failed(quint64 jobId, const QString& message);
+    void modelsChanged();
 
 private:
+    ModelFolder checkModel(const QString& folder) const;
+    void listModel(const ModelFolder& model);
+
     std::unique_ptr<engine::Engine> m_engine;
+    QVector<ModelFolder> m_models;
 };
 
 } // namespace limner::app

@@ -21,6 +21,9 @@ const QString kParametersKey = QStringLiteral("export/generationParameters");
 const QString kRecentFilesKey = QStringLiteral("project/recentFiles");
 const QString kGeometryKey = QStringLiteral("window/geometry");
 const QString kStateKey = QStringLiteral("window/state");
+const QString kModelFoldersKey = QStringLiteral("models/folders");
+const QString kModelDeviceKey = QStringLiteral("models/device");
+const QString kModelDtypeKey = QStringLiteral("models/dtype");
 constexpr int kMaxAutosaveSeconds = 3600;
 
 } // namespace
@@ -31,7 +34,21 @@ Settings::Settings()
     , backend(QStringLiteral("telea"))
     , candidates(1)
     , autosaveIntervalSeconds(120)
-    , exportGenerationParameters(false) {}
+    , exportGenerationParameters(false)
+    , modelDevice(QStringLiteral("auto"))
+    , modelDtype(QStringLiteral("auto")) {}
+
+const QStringList& Settings::modelDevices() {
+    static const QStringList devices{QStringLiteral("auto"), QStringLiteral("cpu"),
+                                     QStringLiteral("cuda")};
+    return devices;
+}
+
+const QStringList& Settings::modelDtypes() {
+    static const QStringList dtypes{QStringLiteral("auto"), QStringLiteral("float32"),
+                                    QStringLiteral("float16"), QStringLiteral("bfloat16")};
+    return dtypes;
+}
 
 void Settings::addRecentFile(const QString& path) {
     recentFiles.removeAll(path);
@@ -66,6 +83,16 @@ Settings Settings::load() {
     }
     s.windowGeometry = store.value(kGeometryKey).toByteArray();
     s.windowState = store.value(kStateKey).toByteArray();
+    for (const QString& folder : store.value(kModelFoldersKey).toStringList()) {
+        if (!folder.isEmpty() && !s.modelFolders.contains(folder))
+            s.modelFolders << folder;
+    }
+    const QString device = store.value(kModelDeviceKey).toString();
+    if (modelDevices().contains(device))
+        s.modelDevice = device;
+    const QString dtype = store.value(kModelDtypeKey).toString();
+    if (modelDtypes().contains(dtype))
+        s.modelDtype = dtype;
     return s;
 }
 
@@ -80,6 +107,9 @@ void Settings::save() const {
     store.setValue(kRecentFilesKey, recentFiles);
     store.setValue(kGeometryKey, windowGeometry);
     store.setValue(kStateKey, windowState);
+    store.setValue(kModelFoldersKey, modelFolders);
+    store.setValue(kModelDeviceKey, modelDevice);
+    store.setValue(kModelDtypeKey, modelDtype);
 }
 
 } // namespace limner::app

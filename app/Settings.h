@@ -19,8 +19,13 @@ struct Settings {
     QStringList recentFiles;         // most recent first, at most kMaxRecentFiles
     QByteArray windowGeometry;       // QMainWindow::saveGeometry()
     QByteArray windowState;          // QMainWindow::saveState(): docks and toolbars
+    QStringList modelFolders;        // diffusion model folders added in Preferences ▸ Models
+    QString modelDevice;             // where models run: "auto", "cpu" or "cuda"
+    QString modelDtype;              // their precision: "auto", "float32", "float16", "bfloat16"
 
     static constexpr int kMaxRecentFiles = 10;
+    static const QStringList& modelDevices(); // the values modelDevice may take, "auto" first
+    static const QStringList& modelDtypes();  // the values modelDtype may take, "auto" first
     // Puts path first in recentFiles (once), dropping the oldest past the limit.
     void addRecentFile(const QString& path);
 

@@ -1,23 +1,51 @@
 #include "ui/GeneratePanel.h"
 
 #include "app/EngineClient.h"
+#include "app/ImageConvert.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QImageReader>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QSignalBlocker>
+#include <QSlider>
 #include <QSpinBox>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace limner::ui {
+
+namespace {
+
+const QString kModelPrefix = QStringLiteral("model:");
+constexpr int kThumbSize = 48;
+
+// The schedulers a model can run with instead of its own (engine/ml SchedulerChoice's names).
+const QStringList& schedulerNames() {
+    static const QStringList names{QStringLiteral("ddpm"),
+                                   QStringLiteral("ddim"),
+                                   QStringLiteral("pndm"),
+                                   QStringLiteral("euler"),
+                                   QStringLiteral("euler-ancestral"),
+                                   QStringLiteral("dpm++2m"),
+                                   QStringLiteral("dpm++2m-karras"),
+                                   QStringLiteral("unipc")};
+    return names;
+}
+
+} // namespace
 
 GeneratePanel::GeneratePanel(QWidget* parent)
     : QWidget(parent)
@@ -38,8 +66,10 @@ GeneratePanel::GeneratePanel(QWidget* parent)
     m_negative->setObjectName(QStringLiteral("negativePrompt"));
     m_negative->setPlaceholderText(tr("What to avoid"));
     m_backend->setObjectName(QStringLiteral("backend"));
-    for (const QString& name : app::EngineClient::backendNames())
-        m_backend->addItem(app::EngineClient::backendLabel(name), name);
+    for (const QString& name : app::EngineClient::backendNames()) {
+        if (!name.startsWith(kModelPrefix))
+            m_backend->addItem(app::EngineClient::backendLabel(name), name);
+    }
     m_seed->setObjectName(QStringLiteral("seed"));
     m_seed->setRange(0, std::numeric_limits<int>::max());
     m_randomSeed->setChecked(true);
@@ -64,20 +94,21 @@ GeneratePanel::GeneratePanel(QWidget* parent)
 
     auto* form = new QFormLayout;
     form->addRow(tr("Prompt"), m_prompt);
-    form->addRow(tr("Negative"), m_negative);
     form->addRow(tr("Backend"), m_backend);
     form->addRow(tr("Seed"), seedRow);
     form->addRow(tr("Candidates"), m_candidates);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
+    layout->addWidget(createDiffusionSettings());
     layout->addWidget(m_generate);
     layout->addWidget(m_progress);
     layout->addWidget(m_message);
     layout->addStretch(1);
 
-    // Docks share the window's height; never squeeze the prompt or the message out of sight.
-    setMinimumHeight(sizeHint().height());
+    connect(m_backend, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            &GeneratePanel::onBackendChanged);
+    onBackendChanged();
 
     connect(m_generate, &QPushButton::clicked, this, [this] {
         if (m_running)
@@ -87,12 +118,230 @@ GeneratePanel::GeneratePanel(QWidget* parent)
     });
 }
 
+QWidget* GeneratePanel::createDiffusionSettings() {
+    m_diffusion = new QWidget(this);
+    m_diffusion->setObjectName(QStringLiteral("diffusionSettings"));
+    m_steps = new QSpinBox(m_diffusion);
+    m_steps->setObjectName(QStringLiteral("steps"));
+    m_steps->setRange(1, 150);
+    m_steps->setValue(30);
+    m_steps->setToolTip(tr("Denoising steps per candidate: more is slower and finer."));
+    m_guidance = new QDoubleSpinBox(m_diffusion);
+    m_guidance->setObjectName(QStringLiteral("guidance"));
+    m_guidance->setRange(0.0, 30.0);
+    m_guidance->setSingleStep(0.5);
+    m_guidance->setDecimals(1);
+    // 0 stands for "the family's default" (4 for Kandinsky, 7.5 for Stable Diffusion); below 1
+    // classifier-free guidance does nothing anyway.
+    m_guidance->setSpecialValueText(tr("Default"));
+    m_guidance->setValue(0.0);
+    m_guidance->setToolTip(tr("How closely the fill follows the prompt. Default: 4 for Kandinsky, "
+                              "7.5 for Stable Diffusion."));
+    m_scheduler = new QComboBox(m_diffusion);
+    m_scheduler->setObjectName(QStringLiteral("scheduler"));
+    m_scheduler->addItem(tr("Model's own"), QString());
+    for (const QString& name : schedulerNames())
+        m_scheduler->addItem(name, name);
+    m_strength = new QDoubleSpinBox(m_diffusion);
+    m_strength->setObjectName(QStringLiteral("strength"));
+    m_strength->setRange(0.05, 1.0);
+    m_strength->setSingleStep(0.05);
+    m_strength->setDecimals(2);
+    m_strength->setValue(1.0);
+    m_strength->setToolTip(tr("1 replaces the masked pixels; lower values keep more of them."));
+
+    m_imagePromptRow = new QWidget(m_diffusion);
+    m_imagePromptRow->setObjectName(QStringLiteral("imagePrompt"));
+    m_imagePromptThumb = new QLabel(m_imagePromptRow);
+    m_imagePromptThumb->setObjectName(QStringLiteral("imagePromptThumb"));
+    m_imagePromptThumb->setFixedSize(kThumbSize, kThumbSize);
+    m_imagePromptThumb->setFrameShape(QFrame::StyledPanel);
+    m_imagePromptThumb->setAlignment(Qt::AlignCenter);
+    m_chooseImagePrompt = new QToolButton(m_imagePromptRow);
+    m_chooseImagePrompt->setObjectName(QStringLiteral("chooseImagePrompt"));
+    m_chooseImagePrompt->setText(tr("Picture…"));
+    m_clearImagePrompt = new QToolButton(m_imagePromptRow);
+    m_clearImagePrompt->setObjectName(QStringLiteral("clearImagePrompt"));
+    m_clearImagePrompt->setText(tr("Clear"));
+    m_imagePromptWeight = new QSlider(Qt::Horizontal, m_imagePromptRow);
+    m_imagePromptWeight->setObjectName(QStringLiteral("imagePromptWeight"));
+    m_imagePromptWeight->setRange(0, 100);
+    m_imagePromptWeight->setValue(50);
+    m_imagePromptWeightLabel = new QLabel(m_imagePromptRow);
+    m_imagePromptWeightLabel->setMinimumWidth(
+        m_imagePromptWeightLabel->fontMetrics().horizontalAdvance(QStringLiteral("100 %")));
+    auto* imageButtons = new QHBoxLayout;
+    imageButtons->addWidget(m_chooseImagePrompt);
+    imageButtons->addWidget(m_clearImagePrompt);
+    imageButtons->addStretch(1);
+    auto* weightRow = new QHBoxLayout;
+    weightRow->addWidget(m_imagePromptWeight, 1);
+    weightRow->addWidget(m_imagePromptWeightLabel);
+    auto* imageControls = new QVBoxLayout;
+    imageControls->addLayout(imageButtons);
+    imageControls->addLayout(weightRow);
+    auto* imageRow = new QHBoxLayout(m_imagePromptRow);
+    imageRow->setContentsMargins(0, 0, 0, 0);
+    imageRow->addWidget(m_imagePromptThumb);
+    imageRow->addLayout(imageControls, 1);
+    connect(m_chooseImagePrompt, &QToolButton::clicked, this, &GeneratePanel::chooseImagePrompt);
+    connect(m_clearImagePrompt, &QToolButton::clicked, this, [this] { setImagePrompt({}); });
+    connect(m_imagePromptWeight, &QSlider::valueChanged, this,
+            [this](int value) { m_imagePromptWeightLabel->setText(tr("%1 %").arg(value)); });
+    m_imagePromptWeightLabel->setText(tr("%1 %").arg(m_imagePromptWeight->value()));
+    setImagePrompt({});
+
+    auto* form = new QFormLayout(m_diffusion);
+    form->setContentsMargins(0, 0, 0, 0);
+    form->addRow(tr("Negative"), m_negative);
+    form->addRow(tr("Steps"), m_steps);
+    form->addRow(tr("Guidance"), m_guidance);
+    form->addRow(tr("Scheduler"), m_scheduler);
+    form->addRow(tr("Strength"), m_strength);
+    form->addRow(tr("Image prompt"), m_imagePromptRow);
+    return m_diffusion;
+}
+
 QString GeneratePanel::prompt() const {
+    const app::ModelFolder* model = selectedModel();
+    if (model && !model->description.acceptsPrompt)
+        return {};
     return m_prompt->toPlainText().trimmed();
 }
 
 QString GeneratePanel::negativePrompt() const {
+    const app::ModelFolder* model = selectedModel();
+    if (!model || !model->description.acceptsPrompt)
+        return {};
     return m_negative->text().trimmed();
+}
+
+void GeneratePanel::setModels(const QVector<app::ModelFolder>& models) {
+    const QString current = backend();
+    m_models.clear();
+    for (const app::ModelFolder& model : models) {
+        if (model.isUsable())
+            m_models.append(model);
+    }
+    {
+        const QSignalBlocker blocker(m_backend);
+        for (int i = m_backend->count() - 1; i >= 0; --i) {
+            if (m_backend->itemData(i).toString().startsWith(kModelPrefix))
+                m_backend->removeItem(i);
+        }
+        if (!m_models.isEmpty())
+            m_backend->insertSeparator(m_backend->count());
+        for (const app::ModelFolder& model : m_models) {
+            m_backend->addItem(model.label(), model.backend);
+            m_backend->setItemData(m_backend->count() - 1, model.folder, Qt::ToolTipRole);
+        }
+        // A separator is left behind when the last model goes.
+        const int last = m_backend->count() - 1;
+        if (m_models.isEmpty() && last >= 0 && m_backend->itemData(last).isNull() &&
+            m_backend->itemText(last).isEmpty())
+            m_backend->removeItem(last);
+        const int index = m_backend->findData(current);
+        m_backend->setCurrentIndex(index >= 0 ? index : 0);
+    }
+    onBackendChanged();
+}
+
+const app::ModelFolder* GeneratePanel::selectedModel() const {
+    const QString name = backend();
+    for (const app::ModelFolder& model : m_models) {
+        if (model.backend == name)
+            return &model;
+    }
+    return nullptr;
+}
+
+engine::DiffusionSettings GeneratePanel::diffusionSettings() const {
+    engine::DiffusionSettings settings;
+    settings.steps = m_steps->value();
+    settings.guidanceScale = m_guidance->value() == m_guidance->minimum() ? -1.0 : m_guidance->value();
+    settings.scheduler = m_scheduler->currentData().toString().toStdString();
+    settings.strength = m_strength->value();
+    // A preview costs a decode of the latents: a handful per candidate is enough to watch.
+    settings.previewEvery = std::clamp(settings.steps / 6, 1, 5);
+    const app::ModelFolder* model = selectedModel();
+    if (model && model->description.acceptsImagePrompts && !m_imagePrompt.isNull()) {
+        // The weight is the picture's share against the prompt; without a prompt it is all.
+        const bool text = !prompt().isEmpty();
+        const double weight = text ? m_imagePromptWeight->value() / 100.0 : 1.0;
+        settings.imagePrompts.push_back({app::ImageConvert::toEngineRgb(m_imagePrompt), weight});
+        if (text)
+            settings.textWeight = 1.0 - weight;
+    }
+    return settings;
+}
+
+void GeneratePanel::setSteps(int steps) {
+    m_steps->setValue(steps);
+}
+
+void GeneratePanel::setGuidanceScale(double scale) {
+    m_guidance->setValue(scale < 0 ? m_guidance->minimum() : scale);
+}
+
+void GeneratePanel::setScheduler(const QString& name) {
+    m_scheduler->setCurrentIndex(std::max(0, m_scheduler->findData(name)));
+}
+
+void GeneratePanel::setStrength(double strength) {
+    m_strength->setValue(strength);
+}
+
+void GeneratePanel::setImagePrompt(const QImage& image) {
+    m_imagePrompt = image;
+    if (image.isNull()) {
+        m_imagePromptThumb->setPixmap({});
+        m_imagePromptThumb->setText(tr("none"));
+    } else {
+        m_imagePromptThumb->setPixmap(QPixmap::fromImage(
+            image.scaled(kThumbSize, kThumbSize, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    }
+    m_clearImagePrompt->setEnabled(!image.isNull());
+}
+
+void GeneratePanel::setImagePromptWeight(double weight) {
+    m_imagePromptWeight->setValue(int(std::lround(std::clamp(weight, 0.0, 1.0) * 100)));
+}
+
+void GeneratePanel::chooseImagePrompt() {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Image Prompt"), QString(),
+                                     tr("Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)"));
+    if (path.isEmpty())
+        return;
+    QImageReader reader(path);
+    reader.setAutoTransform(true);
+    const QImage image = reader.read();
+    if (image.isNull()) {
+        showMessage(tr("Could not read %1: %2").arg(path, reader.errorString()), true);
+        return;
+    }
+    setImagePrompt(image);
+}
+
+void GeneratePanel::onBackendChanged() {
+    const app::ModelFolder* model = selectedModel();
+    m_diffusion->setVisible(model != nullptr);
+    const bool textPrompt = !model || model->description.acceptsPrompt;
+    m_prompt->setEnabled(textPrompt);
+    m_negative->setEnabled(textPrompt);
+    m_prompt->setToolTip(textPrompt ? QString()
+                                    : tr("%1 takes no text prompt: it makes variations from the "
+                                         "picture around the mask and the image prompt.")
+                                          .arg(model->label()));
+    m_negative->setToolTip(m_prompt->toolTip());
+    const bool imagePrompts = model && model->description.acceptsImagePrompts;
+    m_imagePromptRow->setEnabled(imagePrompts);
+    m_imagePromptRow->setToolTip(imagePrompts ? tr("A picture whose look the fill follows; the "
+                                                   "weight is its share against the prompt "
+                                                   "(without a prompt, the picture leads alone).")
+                                              : tr("This model takes no image prompts."));
+    // Docks share the window's height; never squeeze the prompt or the message out of sight.
+    setMinimumHeight(sizeHint().height());
 }
 
 QString GeneratePanel::backend() const {

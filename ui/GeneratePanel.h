@@ -1,9 +1,17 @@
 #pragma once
 
+#include "app/EngineClient.h"
+#include "engine/service/InpaintRequest.h"
+
+#include <QImage>
 #include <QString>
+#include <QVector>
 #include <QWidget>
 
 class QComboBox;
+class QDoubleSpinBox;
+class QSlider;
+class QToolButton;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -15,6 +23,9 @@ class QSpinBox;
 namespace limner::ui {
 
 // The prompt and the settings of one generation, the Generate/Cancel button and the progress.
+// The backend list holds the classical fills, then the model folders the user added; with a
+// model chosen the panel also shows its diffusion settings (negative prompt, steps, guidance,
+// scheduler, strength, image prompt), and greys out what the model cannot take.
 class GeneratePanel : public QWidget {
     Q_OBJECT
 public:
@@ -24,6 +35,21 @@ public:
     QString negativePrompt() const;
     QString backend() const; // engine backend name, e.g. "telea"
     void setBackend(const QString& name);
+    // Lists these models after the classical fills (unusable ones are left out).
+    void setModels(const QVector<app::ModelFolder>& models);
+    // The chosen backend's model; nullptr for a classical fill.
+    const app::ModelFolder* selectedModel() const;
+    // The chosen model's run settings as the panel shows them (device and precision are not
+    // the panel's: they come from Preferences ▸ Models).
+    engine::DiffusionSettings diffusionSettings() const;
+    void setSteps(int steps);
+    void setGuidanceScale(double scale);    // < 0 = the model family's default
+    void setScheduler(const QString& name); // "" = the model's own
+    void setStrength(double strength);
+    // The picture that steers an unCLIP model; a null image clears it.
+    void setImagePrompt(const QImage& image);
+    QImage imagePrompt() const { return m_imagePrompt; }
+    void setImagePromptWeight(double weight);
     quint64 seed();             // draws a fresh seed first when "random" is on
     void setSeed(quint64 seed); // and turns "random" off
     int candidateCount() const;
@@ -40,6 +66,10 @@ signals:
     void cancelRequested();
 
 private:
+    QWidget* createDiffusionSettings();
+    void onBackendChanged();
+    void chooseImagePrompt();
+
     QPlainTextEdit* m_prompt;
     QLineEdit* m_negative;
     QComboBox* m_backend;
@@ -49,6 +79,19 @@ private:
     QPushButton* m_generate;
     QProgressBar* m_progress;
     QLabel* m_message;
+    QWidget* m_diffusion = nullptr; // shown only with a model chosen
+    QSpinBox* m_steps = nullptr;
+    QDoubleSpinBox* m_guidance = nullptr;
+    QComboBox* m_scheduler = nullptr;
+    QDoubleSpinBox* m_strength = nullptr;
+    QWidget* m_imagePromptRow = nullptr;
+    QToolButton* m_chooseImagePrompt = nullptr;
+    QToolButton* m_clearImagePrompt = nullptr;
+    QLabel* m_imagePromptThumb = nullptr;
+    QSlider* m_imagePromptWeight = nullptr;
+    QLabel* m_imagePromptWeightLabel = nullptr;
+    QImage m_imagePrompt;
+    QVector<app::ModelFolder> m_models;
     bool m_running = false;
 };
 

@@ -5,6 +5,7 @@
 #include "app/Document.h"
 #include "app/EngineClient.h"
 #include "app/ImageConvert.h"
+#include "app/Settings.h"
 #include "app/StagingActions.h"
 #include "ui/CandidatesPanel.h"
 #include "ui/CanvasView.h"
@@ -28,6 +29,15 @@ GenerationController::GenerationController(app::Document& document, app::EngineC
     connect(&m_candidates, &CandidatesPanel::acceptRequested, this, &GenerationController::accept);
     connect(&m_candidates, &CandidatesPanel::discardRequested, this, &GenerationController::discard);
     connect(&m_client, &app::EngineClient::progressed, this, &GenerationController::onProgressed);
+    connect(&m_client, &app::EngineClient::previewUpdated, this,
+            &GenerationController::onPreviewUpdated);
+    connect(&m_client, &app::EngineClient::modelsChanged, this,
+            [this] { m_panel.setModels(m_client.models()); });
+    // The model folders added in Preferences ▸ Models, checked again (a folder that no longer
+    // loads is listed there with its error).
+    if (m_client.models().isEmpty())
+        m_client.restoreModels(app::Settings::load().modelFolders);
+    m_panel.setModels(m_client.models());
     connect(&m_client, &app::EngineClient::finished, this, &GenerationController::onFinished);
     connect(&m_client, &app::EngineClient::failed, this, &GenerationController::onFailed);
     connect(&m_document, &app::Document::documentReset, this, [this] {
@@ -45,12 +55,13 @@ void GenerationController::generate() {
     }
     if (frameIsActive()) {
         QString error;
-        const app::OutpaintJob job =
+        app::OutpaintJob job =
             app::OutpaintJob::forFrame(m_document, m_frameTool->frame(), optionsFromPanel(), &error);
         if (!job.isValid()) {
             m_panel.showMessage(error, true);
             return;
         }
+        applyModelSettings(job.request);
         run(job, m_frameTool->frame());
         return;
     }
@@ -63,10 +74,25 @@ void GenerationController::generate() {
     }
     app::OutpaintJob job;
     job.sourceCanvas = m_document.canvasSize();
-    job.request = app::EngineClient::makeRequest(m_document, m_panel.prompt(), m_panel.backend(),
-                                                 m_panel.seed(), m_panel.candidateCount());
-    job.request.negativePrompt = m_panel.negativePrompt().toStdString();
+    job.request = inpaintRequest();
     run(job, {});
+}
+
+engine::InpaintRequest GenerationController::inpaintRequest() {
+    engine::InpaintRequest request = app::EngineClient::makeRequest(
+        m_document, m_panel.prompt(), m_panel.backend(), m_panel.seed(), m_panel.candidateCount());
+    request.negativePrompt = m_panel.negativePrompt().toStdString();
+    applyModelSettings(request);
+    return request;
+}
+
+void GenerationController::applyModelSettings(engine::InpaintRequest& request) const {
+    if (!m_client.modelForBackend(QString::fromStdString(request.backend)))
+        return;
+    const app::Settings settings = app::Settings::load();
+    request.diffusion = m_panel.diffusionSettings();
+    request.diffusion.device = settings.modelDevice.toStdString();
+    request.diffusion.dtype = settings.modelDtype.toStdString();
 }
 
 void GenerationController::extend(const app::CanvasMargins& margins) {
@@ -76,12 +102,13 @@ void GenerationController::extend(const app::CanvasMargins& margins) {
     if (frame.isEmpty())
         frame = margins.grown(m_document.canvasSize());
     QString error;
-    const app::OutpaintJob job =
+    app::OutpaintJob job =
         app::OutpaintJob::forMargins(m_document, margins, frame, optionsFromPanel(), &error);
     if (!job.isValid()) {
         m_panel.showMessage(error, true);
         return;
     }
+    applyModelSettings(job.request);
     run(job, QRect(QPoint(-margins.left, -margins.top), margins.grown(m_document.canvasSize())));
 }
 
@@ -97,6 +124,11 @@ void GenerationController::run(const app::OutpaintJob& job, const QRect& frame) 
     m_job = job;
     m_jobFrame = frame;
     m_jobMask = m_document.mask();
+    // Only models send previews; planning the region costs a pass over the mask.
+    m_previewAlpha = QImage();
+    m_previewRect = m_client.modelForBackend(QString::fromStdString(job.request.backend))
+                        ? app::EngineClient::previewRegion(job.request, &m_previewAlpha)
+                        : QRect();
     m_jobId = m_client.submit(job.request);
     // The request's pixels went to the engine; the result brings back what accepting needs.
     m_job.request.image = {};
@@ -141,6 +173,25 @@ void GenerationController::onProgressed(quint64 jobId, int step, int total) {
         m_panel.setProgress(step, total);
 }
 
+void GenerationController::onPreviewUpdated(quint64 jobId, const QImage& preview) {
+    if (jobId != m_jobId || m_previewRect.isNull() || preview.size() != m_previewRect.size())
+        return;
+    // Shown as the candidate will sit: inside its blend mask, over the picture as it is.
+    QImage shown = preview.convertToFormat(QImage::Format_ARGB32);
+    if (m_previewAlpha.size() == shown.size())
+        shown.setAlphaChannel(m_previewAlpha);
+    // An outpaint's region is on the grown canvas; the canvas is still the old one.
+    const QPoint shift = m_job.growth.isNull() ? QPoint() : m_job.growth.shift();
+    m_canvas.setPreview(shown, m_previewRect.topLeft() - shift);
+    m_showingProgress = true;
+}
+
+void GenerationController::clearProgressPreview() {
+    if (m_showingProgress)
+        m_canvas.clearPreview();
+    m_showingProgress = false;
+}
+
 void GenerationController::onFinished(quint64 jobId, const engine::InpaintResult& result) {
     if (jobId != m_jobId)
         return;
@@ -171,6 +222,7 @@ void GenerationController::onFailed(quint64 jobId, const QString& message) {
 
 void GenerationController::endJob() {
     m_jobId = 0;
+    clearProgressPreview();
     m_panel.setRunning(false);
 }
 

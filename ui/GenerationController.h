@@ -37,6 +37,12 @@ public:
     void setFrameTool(GenerationFrameTool* tool) { m_frameTool = tool; }
     // The frame's default size for the current backend: its native size, or any size (empty).
     QSize frameSizeForBackend() const;
+    // The inpaint request Generate submits now: the document's pixels and mask, the panel's
+    // prompt, backend, seed and candidates and, for a model, its diffusion settings with the
+    // device and precision from Preferences ▸ Models. Draws a fresh seed when "random" is on.
+    engine::InpaintRequest inpaintRequest();
+    // The latest progress preview shown on the canvas, in canvas coordinates; null when none.
+    QRect previewRect() const { return m_showingProgress ? m_previewRect : QRect(); }
 
 public slots:
     void generate();
@@ -56,6 +62,9 @@ signals:
 
 private:
     void onProgressed(quint64 jobId, int step, int total);
+    void onPreviewUpdated(quint64 jobId, const QImage& preview);
+    void applyModelSettings(engine::InpaintRequest& request) const;
+    void clearProgressPreview();
     void onFinished(quint64 jobId, const limner::engine::InpaintResult& result);
     void onFailed(quint64 jobId, const QString& message);
     void preview(int index);
@@ -75,6 +84,11 @@ private:
     app::OutpaintJob m_job; // the running or shown job (request pixels dropped once submitted)
     QRect m_jobFrame;       // its frame in the source canvas's coordinates; null for inpaints
     QImage m_jobMask;       // the mask it was made from
+    // Where the running job's previews go: its region in the request's canvas, and the
+    // candidates' alpha there (previews are shown as the result will sit).
+    QRect m_previewRect;
+    QImage m_previewAlpha;
+    bool m_showingProgress = false;
 };
 
 } // namespace limner::ui

@@ -9,12 +9,15 @@
 #include "ui/GeneratePanel.h"
 #include "ui/GenerationController.h"
 #include "ui/LayersPanel.h"
+#include "ui/ModelsPage.h"
 #include "ui/OutpaintUi.h"
 #include "ui/PreferencesDialog.h"
 #include "ui/ProjectsPage.h"
 #include "ui/ToolBox.h"
 
 #include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -26,6 +29,7 @@
 #include <QStatusBar>
 #include <QUndoStack>
 #include <QUndoView>
+#include <QVBoxLayout>
 #include <cmath>
 
 namespace limner::ui {
@@ -165,6 +169,19 @@ void MainWindow::createMenus() {
                         &GenerationController::generate);
     generate->addAction(tr("&Cancel"), QKeySequence(tr("Ctrl+.")), m_generation,
                         &GenerationController::cancel);
+
+    QMenu* settings = menuBar()->addMenu(tr("&Settings"));
+    settings->addAction(tr("&Models…"), this, [this] {
+        QDialog dialog(this);
+        dialog.setWindowTitle(tr("Models"));
+        auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+        connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+        auto* layout = new QVBoxLayout(&dialog);
+        layout->addWidget(new ModelsPage(m_client, &dialog));
+        layout->addWidget(buttons);
+        dialog.resize(760, 420);
+        dialog.exec();
+    });
 }
 
 void MainWindow::showPreferences() {
