@@ -16,8 +16,6 @@
 #include "ui/ToolBox.h"
 
 #include <QCloseEvent>
-#include <QDialog>
-#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -29,7 +27,6 @@
 #include <QStatusBar>
 #include <QUndoStack>
 #include <QUndoView>
-#include <QVBoxLayout>
 #include <cmath>
 
 namespace limner::ui {
@@ -169,19 +166,6 @@ void MainWindow::createMenus() {
                         &GenerationController::generate);
     generate->addAction(tr("&Cancel"), QKeySequence(tr("Ctrl+.")), m_generation,
                         &GenerationController::cancel);
-
-    QMenu* settings = menuBar()->addMenu(tr("&Settings"));
-    settings->addAction(tr("&Models…"), this, [this] {
-        QDialog dialog(this);
-        dialog.setWindowTitle(tr("Models"));
-        auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
-        connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-        auto* layout = new QVBoxLayout(&dialog);
-        layout->addWidget(new ModelsPage(m_client, &dialog));
-        layout->addWidget(buttons);
-        dialog.resize(760, 420);
-        dialog.exec();
-    });
 }
 
 void MainWindow::showPreferences() {
@@ -189,6 +173,7 @@ void MainWindow::showPreferences() {
         m_preferences = new PreferencesDialog(this);
         auto* projects = new ProjectsPage;
         m_preferences->addPage(projects, tr("Projects"));
+        m_preferences->addPage(new ModelsPage(m_client), tr("Models"));
         connect(projects, &ProjectsPage::autosaveIntervalChanged, this, [this](int seconds) {
             m_files->autosave()->setInterval(std::chrono::seconds(seconds));
         });

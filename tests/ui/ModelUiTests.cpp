@@ -7,6 +7,7 @@
 #include "ui/GenerationController.h"
 #include "ui/MainWindow.h"
 #include "ui/ModelsPage.h"
+#include "ui/PreferencesDialog.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -165,6 +166,18 @@ TEST_CASE("Preferences ▸ Models adds a model folder with its family, or says w
     CHECK(app::Settings::load().modelFolders.isEmpty());
 }
 
+TEST_CASE("Edit ▸ Preferences has a Models page", "[ui][models]") {
+    ScratchSettings scratch;
+    app::Document document;
+    app::EngineClient client;
+    ui::MainWindow window(document, client);
+    window.showPreferences();
+    REQUIRE(window.preferences());
+    REQUIRE(window.preferences()->showPage(QStringLiteral("Models")));
+    CHECK(window.preferences()->findChild<ui::ModelsPage*>());
+    window.preferences()->close();
+}
+
 TEST_CASE("a saved model folder that no longer checks out is listed with its error at startup",
           "[ui][models]") {
     if (!app::EngineClient::modelsSupported())
@@ -315,12 +328,14 @@ TEST_CASE("a Stable Diffusion job from the editor shows previews on the canvas a
     QSignalSpy ended(window.generation(), &ui::GenerationController::jobEnded);
     bool previewOnCanvas = false;
     QRect previewRect;
+    QImage previewShot;
     QObject::connect(&client, &app::EngineClient::previewUpdated, window.generation(), [&] {
-        // Queued after the controller's own slot: the canvas shows it inside the job's region.
+        // Runs after the controller's own slot: the canvas shows the preview in the job's region.
         if (window.canvas()->hasPreview() && !window.generation()->previewRect().isNull()) {
             previewOnCanvas = true;
             previewRect = window.generation()->previewRect();
-            saveScreenshot(window, QStringLiteral("model-preview.png"));
+            if (previewShot.isNull())
+                previewShot = window.grab().toImage(); // no event processing: the job still runs
         }
     });
     window.generation()->generate();
@@ -331,6 +346,8 @@ TEST_CASE("a Stable Diffusion job from the editor shows previews on the canvas a
     std::cout << "ui model job: " << previews.count() << " previews\n";
     CHECK(previews.count() >= 2);
     CHECK(previewOnCanvas);
+    REQUIRE_FALSE(previewShot.isNull());
+    REQUIRE(previewShot.save(QStringLiteral(LIMNER_BINARY_DIR "/screenshots/model-preview.png")));
     CHECK(previewRect.contains(QRect(34, 30, 28, 32)));
     CHECK(window.generation()->previewRect().isNull()); // progress preview gone; candidate shown
     CHECK(window.canvas()->hasPreview());
