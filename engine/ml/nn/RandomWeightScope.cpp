@@ -51,6 +51,8 @@ at::Tensor RandomWeightScope::make(const std::string& name, const std::vector<st
     } else {
         t.normal_(0.0, 0.5, m_generator);
     }
+    if (m_record)
+        (*m_record)[name] = t;
     return t;
 }
 

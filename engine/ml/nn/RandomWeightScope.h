@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/ml/nn/StateDict.h"
+
 #include <ATen/core/Tensor.h>
 #include <cstdint>
 #include <string>
@@ -34,11 +36,15 @@ public:
     at::Tensor make(const std::string& name, const std::vector<std::int64_t>& shape);
     // Parameters handed out so far.
     std::int64_t parameterCount() const { return m_parameterCount; }
+    // Also keeps every tensor handed out in `into` by its full name (the modules share them), so
+    // a trainer can own and update the very tensors a freshly built module computes with.
+    void recordInto(StateDict* into) { m_record = into; }
 
 private:
     at::Generator m_generator;
     RandomWeightScope* m_outer = nullptr;
     std::int64_t m_parameterCount = 0;
+    StateDict* m_record = nullptr;
 };
 
 } // namespace limner::engine::ml

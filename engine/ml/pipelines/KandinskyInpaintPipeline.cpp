@@ -10,11 +10,7 @@
 
 namespace limner::engine::ml {
 
-namespace {
-
-// diffusers' prepare_mask: wherever the keep mask (channel 0) is 0, the neighbours above, left,
-// above-left, below, right and below-right become 0 too (not above-right or below-left).
-at::Tensor erodeKeepMask(const at::Tensor& keep) {
+at::Tensor KandinskyInpaintPipeline::erodeKeepMask(const at::Tensor& keep) {
     const std::int64_t h = keep.size(2), w = keep.size(3);
     const at::Tensor hole =
         at::constant_pad_nd((keep.slice(1, 0, 1) == 0).to(keep.scalar_type()), {1, 1, 1, 1});
@@ -26,8 +22,6 @@ at::Tensor erodeKeepMask(const at::Tensor& keep) {
                               hole.slice(2, 1 + o[0], 1 + o[0] + h).slice(3, 1 + o[1], 1 + o[1] + w));
     return keep * (1 - cleared);
 }
-
-} // namespace
 
 Status KandinskyInpaintPipeline::load(const PipelineFolder& folder, c10::Device device,
                                       c10::ScalarType dtype, std::unique_ptr<InpaintPipeline>& out) {

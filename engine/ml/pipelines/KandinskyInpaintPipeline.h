@@ -24,6 +24,10 @@ class KandinskyInpaintPipeline : public InpaintPipeline {
 public:
     static Status load(const PipelineFolder& folder, c10::Device device, c10::ScalarType dtype,
                        std::unique_ptr<InpaintPipeline>& out);
+    // diffusers' prepare_mask on a keep mask [batch, 1, h, w] (1 = keep) at latent size: wherever
+    // it is 0, the neighbours above, left, above-left, below, right and below-right become 0 too.
+    // limner-train prepares the decoder's training masks with it.
+    static at::Tensor erodeKeepMask(const at::Tensor& keep);
 
     Family family() const override { return Family::Kandinsky22; }
     const char* familyName() const override { return "Kandinsky 2.2"; }

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "engine/ml/train/World.h"
+
+#include <ATen/core/Tensor.h>
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+namespace limner::engine::ml {
+class ClipTokenizer;
+}
+
+namespace limner::engine::ml::train {
+
+struct SceneBatch {
+    std::vector<Scene> scenes;
+    at::Tensor images; // [count, 3, 128, 128] float in [0, 1]
+};
+
+// Scenes first … first + count - 1 of the stream `seed`, rendered.
+SceneBatch sceneBatch(std::uint64_t seed, std::uint64_t first, int count);
+// RGB bytes (kSceneSide² × 3) as [1, 3, side, side] in [0, 1].
+at::Tensor imageTensor(const std::vector<std::uint8_t>& rgb);
+
+// What the prior's image encoder sees, as KandinskyPrior::imageEmbedding prepares it
+// (CLIPImageProcessor: bicubic antialiased resize to image_size, normalise).
+at::Tensor clipPixels(const at::Tensor& images01, const nlohmann::json& processorConfig);
+
+struct TokenIds {
+    at::Tensor ids;  // [batch, length] int64
+    at::Tensor mask; // [batch, length] int64, 1 for real tokens
+};
+TokenIds tokenIds(const ClipTokenizer& tokenizer, const std::vector<std::string>& texts, int length);
+
+// Regenerate masks for the decoder ([count, 1, 128, 128], 1 = regenerate): one object's box
+// grown by a margin (45 %), a random box (20 %), brush strokes (10 %), an outpainting border
+// (15 %) or the whole image (10 %).
+at::Tensor trainingMasks(const std::vector<Scene>& scenes, WorldRandom& rng);
+
+} // namespace limner::engine::ml::train

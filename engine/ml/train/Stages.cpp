@@ -1,0 +1,566 @@
+#include "engine/ml/train/Stages.h"
+
+#include "engine/ml/config/JsonFile.h"
+#include "engine/ml/io/Safetensors.h"
+#include "engine/ml/nn/ClipTextModel.h"
+#include "engine/ml/nn/ClipVisionModel.h"
+#include "engine/ml/nn/PriorTransformer.h"
+#include "engine/ml/nn/UNet2DConditionModel.h"
+#include "engine/ml/nn/VqModel.h"
+#include "engine/ml/pipelines/KandinskyInpaintPipeline.h"
+#include "engine/ml/tokenizer/ClipTokenizer.h"
+#include "engine/ml/train/MiniModel.h"
+#include "engine/ml/train/SceneData.h"
+#include "engine/ml/train/Trainable.h"
+#include "engine/ml/train/World.h"
+#include "engine/ml/train/WorldTokenizer.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <c10/core/GradMode.h>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+
+namespace limner::engine::ml::train {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Scene streams of the stages do not overlap (all within the training seed).
+constexpr std::uint64_t kAutoencoderScenes = 0;
+constexpr std::uint64_t kClipScenes = 1ULL << 32;
+constexpr std::uint64_t kPriorScenes = 2ULL << 32;
+constexpr std::uint64_t kDecoderScenes = 3ULL << 32;
+constexpr std::uint64_t kStatisticsScenes = 4ULL << 32;
+
+std::string componentFile(const std::string& model, const char* component, const char* file) {
+    return (fs::path(model) / component / file).string();
+}
+
+Status writeJson(const fs::path& path, const nlohmann::json& json) {
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    std::ofstream f(path, std::ios::binary);
+    f << json.dump(2) << "\n";
+    return f ? Status::ok() : Status::ioError("cannot write " + path.string());
+}
+
+Status writeComponent(const std::string& model, const char* component, const char* weightsFile,
+                      const nlohmann::json& config, const Trainable& weights) {
+    const fs::path dir = fs::path(model) / component;
+    if (Status s = writeJson(dir / "config.json", config); !s)
+        return s;
+    std::vector<std::pair<std::string, at::Tensor>> tensors;
+    for (auto& [name, t] : weights.sorted())
+        tensors.emplace_back(name, t.detach().contiguous());
+    if (Status s = Safetensors::write((dir / weightsFile).string(), tensors, {{"format", "pt"}}); !s)
+        return s;
+    std::printf("wrote %s (%lld parameters)\n", dir.string().c_str(),
+                static_cast<long long>(weights.parameterCount()));
+    std::fflush(stdout);
+    return Status::ok();
+}
+
+Status readConfig(const std::string& model, const char* component, nlohmann::json& out) {
+    return JsonFile::read(componentFile(model, component, "config.json"), out);
+}
+
+// The loop every stage shares: AdamW over the trainable tensors of `parts`, warm-up and cosine
+// learning rate, loss log, checkpoints, resume, stop by steps or time.
+Status runLoop(const char* stage, const StageOptions& o, const std::map<std::string, Trainable*>& parts,
+               const std::function<at::Tensor(std::int64_t step)>& lossAt) {
+    std::vector<std::pair<std::string, at::Tensor>> parameters;
+    std::int64_t count = 0;
+    for (auto& [part, trainable] : parts) {
+        for (auto& [name, tensor] : trainable->sorted()) {
+            if (tensor.requires_grad()) {
+                parameters.emplace_back(part + ":" + name, tensor);
+                count += tensor.numel();
+            }
+        }
+    }
+    AdamW optimiser(parameters);
+    const std::string checkpoint =
+        (fs::path(o.work) / (std::string(stage) + ".checkpoint.safetensors")).string();
+    std::map<std::string, const Trainable*> constParts(parts.begin(), parts.end());
+    std::int64_t step = 0;
+    double spent = 0;
+    if (Status s = Checkpoint::load(checkpoint, parts, optimiser, step, spent); s) {
+        std::printf("%s: resuming at step %lld (%.0f s spent)\n", stage, static_cast<long long>(step),
+                    spent);
+    } else if (s.code() != Status::Code::NotFound) {
+        return s;
+    }
+    std::printf("%s: %lld trainable parameters, batch %d, %lld steps, at most %.0f min\n", stage,
+                static_cast<long long>(count), o.batch, static_cast<long long>(o.steps), o.minutes);
+    std::fflush(stdout);
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    auto lastCheckpoint = start;
+    const double spentBefore = spent;
+    double lossSum = 0;
+    int lossCount = 0;
+    auto windowStart = start;
+    while (step < o.steps) {
+        const double elapsed =
+            spentBefore + std::chrono::duration<double>(Clock::now() - start).count();
+        if (elapsed >= o.minutes * 60) {
+            std::printf("%s: time budget of %.0f min reached at step %lld\n", stage, o.minutes,
+                        static_cast<long long>(step));
+            break;
+        }
+        const double progress = std::max(static_cast<double>(step) / static_cast<double>(o.steps),
+                                         elapsed / (o.minutes * 60));
+        const double lr =
+            learningRate(o.learningRate, step, std::min<std::int64_t>(200, o.steps / 10), progress);
+        const at::Tensor loss = lossAt(step);
+        loss.backward();
+        const double norm = optimiser.step(lr);
+        ++step;
+        lossSum += loss.item<double>();
+        ++lossCount;
+        if (step % o.logEvery == 0 || step == o.steps) {
+            const auto now = Clock::now();
+            const double window = std::chrono::duration<double>(now - windowStart).count();
+            std::printf("%s step %lld/%lld loss %.5f lr %.2e grad %.3f %.3f s/step elapsed %.0f s\n",
+                        stage, static_cast<long long>(step), static_cast<long long>(o.steps),
+                        lossSum / lossCount, lr, norm, window / lossCount,
+                        spentBefore + std::chrono::duration<double>(now - start).count());
+            std::fflush(stdout);
+            lossSum = 0;
+            lossCount = 0;
+            windowStart = now;
+        }
+        if (std::chrono::duration<double>(Clock::now() - lastCheckpoint).count() >=
+            o.checkpointSeconds) {
+            spent = spentBefore + std::chrono::duration<double>(Clock::now() - start).count();
+            if (Status s = Checkpoint::save(checkpoint, constParts, optimiser, step, spent); !s)
+                return s;
+            lastCheckpoint = Clock::now();
+        }
+    }
+    spent = spentBefore + std::chrono::duration<double>(Clock::now() - start).count();
+    std::printf("%s: finished at step %lld after %.0f s of training\n", stage,
+                static_cast<long long>(step), spent);
+    std::fflush(stdout);
+    return Checkpoint::save(checkpoint, constParts, optimiser, step, spent);
+}
+
+at::Generator generatorFor(std::uint64_t seed, std::int64_t step, std::uint64_t stream) {
+    return at::detail::createCPUGenerator(seed * 1000003ULL +
+                                          static_cast<std::uint64_t>(step) * 7919ULL + stream);
+}
+
+struct Towers {
+    ClipTokenizer tokenizer;
+    ClipTextModel text;
+    ClipVisionModel vision;
+    nlohmann::json processor;
+};
+
+Status loadTowers(const StageOptions& o, Towers& t) {
+    if (Status s = ClipTokenizer::load((fs::path(o.model) / "prior_tokenizer").string(), t.tokenizer);
+        !s)
+        return s;
+    nlohmann::json textConfig, visionConfig;
+    if (Status s = readConfig(o.model, "prior_text_encoder", textConfig); !s)
+        return s;
+    if (Status s = readConfig(o.model, "prior_image_encoder", visionConfig); !s)
+        return s;
+    if (Status s = JsonFile::read(
+            componentFile(o.model, "prior_image_processor", "preprocessor_config.json"), t.processor);
+        !s)
+        return s;
+    Trainable text, vision;
+    if (Status s = Trainable::fromFile(
+            componentFile(o.model, "prior_text_encoder", "model.safetensors"), text);
+        !s)
+        return s;
+    if (Status s = Trainable::fromFile(
+            componentFile(o.model, "prior_image_encoder", "model.safetensors"), vision);
+        !s)
+        return s;
+    if (Status s = ClipTextModel::load(textConfig, text.weights, ClipTextModel::Head::Projection,
+                                       at::kCPU, at::kFloat, t.text);
+        !s)
+        return s;
+    return ClipVisionModel::load(visionConfig, vision.weights, at::kCPU, at::kFloat, t.vision);
+}
+
+Status loadMovq(const StageOptions& o, VqModel& movq) {
+    nlohmann::json config;
+    if (Status s = readConfig(o.model, "movq", config); !s)
+        return s;
+    Trainable weights;
+    if (Status s = Trainable::fromFile(
+            componentFile(o.model, "movq", "diffusion_pytorch_model.safetensors"), weights);
+        !s)
+        return s;
+    return VqModel::load(config, weights.weights, at::kCPU, at::kFloat, movq);
+}
+
+// ᾱ_t for the 1000 training steps of a diffusers beta schedule.
+at::Tensor alphasCumprod(bool squaredCos) {
+    std::vector<double> betas(1000);
+    for (int i = 0; i < 1000; ++i) {
+        if (squaredCos) {
+            const auto abar = [](double t) {
+                const double c = std::cos((t + 0.008) / 1.008 * 3.14159265358979323846 / 2);
+                return c * c;
+            };
+            betas[i] = std::min(1 - abar((i + 1) / 1000.0) / abar(i / 1000.0), 0.999);
+        } else {
+            betas[i] = 0.00085 + (0.012 - 0.00085) * i / 999.0;
+        }
+    }
+    std::vector<float> out(1000);
+    double product = 1;
+    for (int i = 0; i < 1000; ++i) {
+        product *= 1 - betas[i];
+        out[i] = static_cast<float>(product);
+    }
+    return at::tensor(out);
+}
+
+} // namespace
+
+Status writeStaticFiles(const StageOptions& o) {
+    const fs::path root(o.model);
+    for (const auto& [path, json] : std::vector<std::pair<fs::path, nlohmann::json>>{
+             {root / "model_index.json", MiniModel::modelIndex()},
+             {root / "scheduler" / "scheduler_config.json", MiniModel::scheduler()},
+             {root / "prior_scheduler" / "scheduler_config.json", MiniModel::priorScheduler()},
+             {root / "prior_image_processor" / "preprocessor_config.json",
+              MiniModel::imageProcessor()}}) {
+        if (Status s = writeJson(path, json); !s)
+            return s;
+    }
+    return Status::ok();
+}
+
+Status writeTokenizerStage(const StageOptions& o) {
+    std::vector<std::string> corpus;
+    for (std::uint64_t i = 0; i < 20000; ++i) {
+        const Scene scene = makeScene(o.seed, kClipScenes + i);
+        corpus.push_back(captionVariant(scene, static_cast<int>(i)));
+    }
+    if (Status s = writeWorldTokenizer((fs::path(o.model) / "prior_tokenizer").string(), corpus,
+                                       MiniModel::kTokens);
+        !s)
+        return s;
+    ClipTokenizer tokenizer;
+    if (Status s = ClipTokenizer::load((fs::path(o.model) / "prior_tokenizer").string(), tokenizer); !s)
+        return s;
+    std::printf("tokenizer: %zu ids; \"%s\" -> %zu tokens\n", tokenizer.vocabularySize(),
+                caption(makeScene(o.seed, 0)).c_str(),
+                tokenizer.tokenize(caption(makeScene(o.seed, 0))).size());
+    return writeStaticFiles(o);
+}
+
+Status trainAutoencoder(const StageOptions& o) {
+    const nlohmann::json config = MiniModel::movq();
+    Trainable weights = Trainable::fresh(o.seed * 11 + 1, [&](const StateDict& w) {
+        VqModel m;
+        return VqModel::load(config, w, at::kCPU, at::kFloat, m);
+    });
+    VqModel movq;
+    if (Status s = VqModel::load(config, weights.weights, at::kCPU, at::kFloat, movq); !s)
+        return s;
+    weights.weights.at("quantize.embedding.weight").requires_grad_(false);
+    const auto loss = [&](std::int64_t step) {
+        // Random 64 × 64 crops: the autoencoder is convolutional, and a quarter of the pixels
+        // per image buys four times the images for the same time.
+        const SceneBatch b = sceneBatch(
+            o.seed, kAutoencoderScenes + static_cast<std::uint64_t>(step) * o.batch, o.batch);
+        WorldRandom rng(o.seed * 5555 + static_cast<std::uint64_t>(step));
+        std::vector<at::Tensor> crops;
+        for (int i = 0; i < o.batch; ++i) {
+            const int x0 = rng.between(0, kSceneSide - 64), y0 = rng.between(0, kSceneSide - 64);
+            crops.push_back(b.images.slice(0, i, i + 1).slice(2, y0, y0 + 64).slice(3, x0, x0 + 64));
+        }
+        const at::Tensor x = at::cat(crops) * 2 - 1;
+        const at::Tensor z = movq.encode(x);
+        const at::Tensor y = movq.decode(z, true);
+        // Pixels (L1 + L2) and a pull of the latents' mean square to 1, which keeps them at the
+        // scale the decoder's diffusion noise assumes.
+        const at::Tensor scale = z.pow(2).mean() - 1;
+        return (y - x).abs().mean() + (y - x).pow(2).mean() + 0.05 * scale * scale;
+    };
+    std::map<std::string, Trainable*> parts{{"movq", &weights}};
+    if (Status s = runLoop("movq", o, parts, loss); !s)
+        return s;
+    // The codebook is not used by Kandinsky's decode (force_not_quantize); it holds k-means
+    // centres of the latents so that quantising stays meaningful.
+    {
+        c10::NoGradGuard noGrad;
+        const SceneBatch b = sceneBatch(o.seed, kStatisticsScenes, 64);
+        const at::Tensor z = movq.encode(b.images * 2 - 1).permute({0, 2, 3, 1}).reshape({-1, 4});
+        at::Tensor& codebook = weights.weights.at("quantize.embedding.weight");
+        const std::int64_t k = codebook.size(0);
+        at::Tensor centres = z.index_select(0, at::arange(0, z.size(0), z.size(0) / k).slice(0, 0, k));
+        for (int iteration = 0; iteration < 20; ++iteration) {
+            const at::Tensor nearest = at::cdist(z, centres).argmin(1);
+            for (std::int64_t c = 0; c < k; ++c) {
+                const at::Tensor members = z.index({nearest == c});
+                if (members.size(0) > 0)
+                    centres[c] = members.mean(0);
+            }
+        }
+        codebook.copy_(centres);
+        const at::Tensor y = movq.decode(movq.encode(b.images * 2 - 1), true);
+        const double mse = ((y * 0.5 + 0.5).clamp(0, 1) - b.images).pow(2).mean().item<double>();
+        std::printf("movq: reconstruction PSNR %.2f dB on 64 unseen scenes, latent mean square %.3f\n",
+                    10 * std::log10(1.0 / mse), z.pow(2).mean().item<double>());
+    }
+    weights.setTrainable(false);
+    return writeComponent(o.model, "movq", "diffusion_pytorch_model.safetensors", config, weights);
+}
+
+Status trainClip(const StageOptions& o) {
+    ClipTokenizer tokenizer;
+    if (Status s = ClipTokenizer::load((fs::path(o.model) / "prior_tokenizer").string(), tokenizer); !s)
+        return s;
+    nlohmann::json processor;
+    if (Status s = JsonFile::read(
+            componentFile(o.model, "prior_image_processor", "preprocessor_config.json"), processor);
+        !s)
+        return s;
+    const nlohmann::json textConfig =
+        MiniModel::textEncoder(static_cast<std::int64_t>(tokenizer.vocabularySize()), tokenizer.bosId(),
+                               tokenizer.eosId(), tokenizer.padId());
+    const nlohmann::json visionConfig = MiniModel::imageEncoder();
+    Trainable text = Trainable::fresh(o.seed * 11 + 2, [&](const StateDict& w) {
+        ClipTextModel m;
+        return ClipTextModel::load(textConfig, w, ClipTextModel::Head::Projection, at::kCPU, at::kFloat,
+                                   m);
+    });
+    Trainable vision = Trainable::fresh(o.seed * 11 + 3, [&](const StateDict& w) {
+        ClipVisionModel m;
+        return ClipVisionModel::load(visionConfig, w, at::kCPU, at::kFloat, m);
+    });
+    Trainable temperature;
+    temperature.weights["logit_scale"] = at::full({1}, std::log(1 / 0.07)).requires_grad_(true);
+    ClipTextModel textModel;
+    ClipVisionModel visionModel;
+    if (Status s = ClipTextModel::load(textConfig, text.weights, ClipTextModel::Head::Projection,
+                                       at::kCPU, at::kFloat, textModel);
+        !s)
+        return s;
+    if (Status s =
+            ClipVisionModel::load(visionConfig, vision.weights, at::kCPU, at::kFloat, visionModel);
+        !s)
+        return s;
+    const auto loss = [&](std::int64_t step) {
+        const SceneBatch b =
+            sceneBatch(o.seed, kClipScenes + static_cast<std::uint64_t>(step) * o.batch, o.batch);
+        std::vector<std::string> captions;
+        for (std::size_t i = 0; i < b.scenes.size(); ++i)
+            captions.push_back(
+                captionVariant(b.scenes[i], static_cast<int>(step * 7 + i) % 5 == 4 ? 1 : 0));
+        const at::Tensor ids = tokenIds(tokenizer, captions, MiniModel::kTokens).ids;
+        const at::Tensor t = textModel.forward(ids, at::Tensor(), false).textEmbeds;
+        const at::Tensor v = visionModel.forward(clipPixels(b.images, processor), false).imageEmbeds;
+        const at::Tensor tn = t / t.norm(2, 1, true), vn = v / v.norm(2, 1, true);
+        const at::Tensor logits =
+            vn.matmul(tn.t()) * temperature.weights.at("logit_scale").clamp_max(std::log(100.0)).exp();
+        const at::Tensor labels = at::arange(o.batch, at::kLong);
+        return (at::cross_entropy_loss(logits, labels) + at::cross_entropy_loss(logits.t(), labels)) /
+               2;
+    };
+    std::map<std::string, Trainable*> parts{
+        {"text", &text}, {"vision", &vision}, {"temperature", &temperature}};
+    if (Status s = runLoop("clip", o, parts, loss); !s)
+        return s;
+    {
+        // Top-1 retrieval on 256 unseen scenes, full captions.
+        c10::NoGradGuard noGrad;
+        const SceneBatch b = sceneBatch(o.seed, kStatisticsScenes + 1000, 256);
+        std::vector<std::string> captions;
+        for (const Scene& s : b.scenes)
+            captions.push_back(caption(s));
+        const at::Tensor t =
+            textModel
+                .forward(tokenIds(tokenizer, captions, MiniModel::kTokens).ids, at::Tensor(), false)
+                .textEmbeds;
+        const at::Tensor v = visionModel.forward(clipPixels(b.images, processor), false).imageEmbeds;
+        const at::Tensor sim = (v / v.norm(2, 1, true)).matmul((t / t.norm(2, 1, true)).t());
+        const double top1 =
+            (sim.argmax(1) == at::arange(256, at::kLong)).to(at::kFloat).mean().item<double>();
+        std::printf("clip: image-to-caption top-1 among 256 unseen scenes %.1f %%\n", 100 * top1);
+    }
+    text.setTrainable(false);
+    vision.setTrainable(false);
+    if (Status s = writeComponent(o.model, "prior_text_encoder", "model.safetensors", textConfig, text);
+        !s)
+        return s;
+    return writeComponent(o.model, "prior_image_encoder", "model.safetensors", visionConfig, vision);
+}
+
+Status trainPrior(const StageOptions& o) {
+    Towers towers;
+    if (Status s = loadTowers(o, towers); !s)
+        return s;
+    const nlohmann::json config = MiniModel::prior();
+    Trainable weights = Trainable::fresh(o.seed * 11 + 4, [&](const StateDict& w) {
+        PriorTransformer m;
+        return PriorTransformer::load(config, w, at::kCPU, at::kFloat, m);
+    });
+    {
+        // clip_mean / clip_std: statistics of the image embeddings, not trained.
+        c10::NoGradGuard noGrad;
+        std::vector<at::Tensor> embeds;
+        for (int chunk = 0; chunk < 8; ++chunk) {
+            const SceneBatch b = sceneBatch(o.seed, kStatisticsScenes + 2000 + chunk * 256, 256);
+            embeds.push_back(
+                towers.vision.forward(clipPixels(b.images, towers.processor), false).imageEmbeds);
+        }
+        const at::Tensor all = at::cat(embeds);
+        weights.weights.at("clip_mean").requires_grad_(false).copy_(all.mean(0, true));
+        weights.weights.at("clip_std").requires_grad_(false).copy_(all.std(0, true, true));
+    }
+    PriorTransformer prior;
+    if (Status s = PriorTransformer::load(config, weights.weights, at::kCPU, at::kFloat, prior); !s)
+        return s;
+    const at::Tensor alphas = alphasCumprod(true);
+    const at::Tensor mean = weights.weights.at("clip_mean").detach(),
+                     stdev = weights.weights.at("clip_std").detach();
+    const auto loss = [&](std::int64_t step) {
+        const SceneBatch b =
+            sceneBatch(o.seed, kPriorScenes + static_cast<std::uint64_t>(step) * o.batch, o.batch);
+        at::Generator gen = generatorFor(o.seed, step, 4);
+        std::vector<std::string> captions;
+        for (std::size_t i = 0; i < b.scenes.size(); ++i) {
+            const std::uint64_t r = static_cast<std::uint64_t>(step) * 131 + i * 17;
+            captions.push_back(r % 10 == 0
+                                   ? std::string()
+                                   : captionVariant(b.scenes[i], static_cast<int>(r / 10 % 12)));
+        }
+        at::Tensor target, projection, hidden;
+        TokenIds tokens = tokenIds(towers.tokenizer, captions, MiniModel::kTokens);
+        {
+            c10::NoGradGuard noGrad;
+            target = (towers.vision.forward(clipPixels(b.images, towers.processor), false).imageEmbeds -
+                      mean) /
+                     stdev;
+            const ClipTextModel::Output out = towers.text.forward(tokens.ids, at::Tensor(), false);
+            projection = out.textEmbeds;
+            hidden = out.lastHiddenState;
+        }
+        const at::Tensor t = at::randint(0, 1000, {o.batch}, gen, at::kLong);
+        const at::Tensor abar = alphas.index_select(0, t).unsqueeze(1);
+        const at::Tensor noise = at::randn(target.sizes(), gen);
+        const at::Tensor noisy = abar.sqrt() * target + (1 - abar).sqrt() * noise;
+        const at::Tensor predicted = prior.forward(noisy, t, projection, hidden, tokens.mask);
+        return (predicted - target).pow(2).mean();
+    };
+    std::map<std::string, Trainable*> parts{{"prior", &weights}};
+    if (Status s = runLoop("prior", o, parts, loss); !s)
+        return s;
+    weights.setTrainable(false);
+    return writeComponent(o.model, "prior_prior", "diffusion_pytorch_model.safetensors", config,
+                          weights);
+}
+
+Status trainDecoder(const StageOptions& o) {
+    Towers towers;
+    if (Status s = loadTowers(o, towers); !s)
+        return s;
+    VqModel movq;
+    if (Status s = loadMovq(o, movq); !s)
+        return s;
+    const nlohmann::json config = MiniModel::unet();
+    Trainable weights = Trainable::fresh(o.seed * 11 + 5, [&](const StateDict& w) {
+        UNet2DConditionModel m;
+        return UNet2DConditionModel::load(config, w, at::kCPU, at::kFloat, m);
+    });
+    {
+        c10::NoGradGuard noGrad;
+        weights.weights.at("conv_out.weight").zero_();
+    }
+    UNet2DConditionModel unet;
+    if (Status s = UNet2DConditionModel::load(config, weights.weights, at::kCPU, at::kFloat, unet); !s)
+        return s;
+    at::Tensor zeroEmbedding;
+    {
+        c10::NoGradGuard noGrad;
+        zeroEmbedding =
+            towers.vision
+                .forward(at::zeros({1, 3, MiniModel::kImageSize, MiniModel::kImageSize}), false)
+                .imageEmbeds;
+    }
+    // The scenes' latents and image embeddings, computed once with the frozen MoVQ and image
+    // tower (and kept in the work folder): each scene is seen several times, under other masks,
+    // noise levels and guidance drops.
+    at::Tensor allLatents, allEmbeds;
+    const std::int64_t sceneCount = 16384;
+    const std::string cache = (fs::path(o.work) / "decoder-data.safetensors").string();
+    {
+        Safetensors file;
+        if (Safetensors::open(cache, file) && file.contains("latents") &&
+            file.tensor("latents", allLatents) && file.tensor("embeds", allEmbeds) &&
+            allLatents.size(0) == sceneCount) {
+            std::printf("decoder: %lld scenes' latents from %s\n", static_cast<long long>(sceneCount),
+                        cache.c_str());
+        } else {
+            c10::NoGradGuard noGrad;
+            std::vector<at::Tensor> latents, embeds;
+            for (std::int64_t first = 0; first < sceneCount; first += 256) {
+                const SceneBatch b =
+                    sceneBatch(o.seed, kDecoderScenes + static_cast<std::uint64_t>(first), 256);
+                latents.push_back(movq.encode(b.images * 2 - 1));
+                embeds.push_back(
+                    towers.vision.forward(clipPixels(b.images, towers.processor), false).imageEmbeds);
+            }
+            allLatents = at::cat(latents);
+            allEmbeds = at::cat(embeds);
+            if (Status s = Safetensors::write(cache, {{"latents", allLatents}, {"embeds", allEmbeds}});
+                !s)
+                return s;
+            std::printf("decoder: encoded %lld scenes\n", static_cast<long long>(sceneCount));
+        }
+        std::fflush(stdout);
+    }
+    const at::Tensor alphas = alphasCumprod(false);
+    const auto loss = [&](std::int64_t step) {
+        at::Generator gen = generatorFor(o.seed, step, 5);
+        const at::Tensor rows = at::randint(0, sceneCount, {o.batch}, gen, at::kLong);
+        std::vector<Scene> scenes;
+        for (int i = 0; i < o.batch; ++i)
+            scenes.push_back(makeScene(
+                o.seed, kDecoderScenes + static_cast<std::uint64_t>(rows[i].item<std::int64_t>())));
+        WorldRandom rng(o.seed * 7777 + static_cast<std::uint64_t>(step));
+        const at::Tensor latents = allLatents.index_select(0, rows);
+        at::Tensor embeds = allEmbeds.index_select(0, rows), keep;
+        {
+            c10::NoGradGuard noGrad;
+            // Guidance needs the unconditional model: 10 % of rows get the zero-image embedding.
+            const at::Tensor drop = (at::rand({o.batch, 1}, gen) < 0.1).to(at::kFloat);
+            embeds = embeds * (1 - drop) + zeroEmbedding * drop;
+            const at::Tensor masks = trainingMasks(scenes, rng);
+            keep = KandinskyInpaintPipeline::erodeKeepMask(
+                at::upsample_nearest2d(1 - masks, {latents.size(2), latents.size(3)}));
+        }
+        const at::Tensor t = at::randint(0, 1000, {o.batch}, gen, at::kLong);
+        const at::Tensor abar = alphas.index_select(0, t).view({-1, 1, 1, 1});
+        const at::Tensor noise = at::randn(latents.sizes(), gen);
+        const at::Tensor noisy = abar.sqrt() * latents + (1 - abar).sqrt() * noise;
+        const at::Tensor input = at::cat({noisy, latents * keep, keep}, 1);
+        const at::Tensor predicted = unet.forward(input, t, at::Tensor(), embeds);
+        // The hole counts more: that is where the model has to draw.
+        const at::Tensor weight = 1 + 2 * (1 - keep);
+        return ((predicted - noise).pow(2) * weight).mean();
+    };
+    std::map<std::string, Trainable*> parts{{"unet", &weights}};
+    if (Status s = runLoop("decoder", o, parts, loss); !s)
+        return s;
+    weights.setTrainable(false);
+    return writeComponent(o.model, "unet", "diffusion_pytorch_model.safetensors", config, weights);
+}
+
+} // namespace limner::engine::ml::train

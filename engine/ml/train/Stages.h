@@ -1,0 +1,36 @@
+#pragma once
+
+#include "engine/core/Status.h"
+
+#include <cstdint>
+#include <string>
+
+namespace limner::engine::ml::train {
+
+// One training stage of limner-mini. Stages run in the DALL·E 2 order and each reads the
+// finished components of the earlier ones from the model folder `model`:
+//   tokenizer → movq (autoencoder) → clip (text and image towers, contrastive) → prior → decoder.
+// A stage resumes from <work>/<stage>.checkpoint.safetensors when one exists, stops after
+// `steps` optimiser steps or `minutes` of training (whichever comes first, resumed time
+// included), and then writes its component(s) into `model`.
+struct StageOptions {
+    std::string model; // the diffusers folder being built
+    std::string work;  // checkpoints
+    std::int64_t steps = 1000;
+    double minutes = 60;
+    int batch = 16;
+    double learningRate = 1e-3;
+    std::uint64_t seed = 1; // the world's training stream
+    int logEvery = 25;
+    double checkpointSeconds = 300;
+};
+
+Status writeTokenizerStage(const StageOptions& o);
+Status trainAutoencoder(const StageOptions& o);
+Status trainClip(const StageOptions& o);
+Status trainPrior(const StageOptions& o);
+Status trainDecoder(const StageOptions& o);
+// model_index.json, scheduler configs, image processor config.
+Status writeStaticFiles(const StageOptions& o);
+
+} // namespace limner::engine::ml::train

@@ -1,0 +1,128 @@
+// limner-train: trains limner-mini, the bundled default model, in the DALL·E 2 order.
+//
+//     limner-train --model resources/models/limner-mini --work /tmp/limner-train [--stage all]
+//
+// Stages: tokenizer, movq, clip, prior, decoder (or all, in that order). Each stage resumes from
+// its checkpoint in --work and writes its components into --model when it finishes; a later stage
+// reads the earlier ones from --model. The defaults are the settings the shipped weights were
+// trained with (see resources/models/limner-mini/README.md).
+#include "engine/ml/train/Stages.h"
+
+#include <ATen/Parallel.h>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace limner::engine::ml::train;
+
+namespace {
+
+struct Defaults {
+    std::int64_t steps;
+    double minutes;
+    int batch;
+    double learningRate;
+};
+
+const std::map<std::string, Defaults>& defaults() {
+    static const std::map<std::string, Defaults> d{
+        {"movq", {4000, 30, 16, 2e-3}},
+        {"clip", {3000, 20, 128, 1e-3}},
+        {"prior", {3000, 10, 64, 5e-4}},
+        {"decoder", {8000, 45, 32, 5e-4}},
+    };
+    return d;
+}
+
+int usage() {
+    std::fprintf(
+        stderr,
+        "usage: limner-train --model DIR --work DIR [--stage tokenizer|movq|clip|prior|decoder|all]\n"
+        "                    [--steps N] [--minutes M] [--batch B] [--lr X] [--threads T]\n");
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    StageOptions base;
+    std::string stage = "all";
+    std::int64_t steps = -1;
+    double minutes = -1, lr = -1;
+    int batch = -1, threads = 0;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        const auto value = [&]() -> const char* {
+            return i + 1 < argc ? argv[++i] : nullptr;
+        };
+        const char* v = nullptr;
+        if (a == "--help" || a == "-h")
+            return usage();
+        if (!(v = value()))
+            return usage();
+        if (a == "--model")
+            base.model = v;
+        else if (a == "--work")
+            base.work = v;
+        else if (a == "--stage")
+            stage = v;
+        else if (a == "--steps")
+            steps = std::atoll(v);
+        else if (a == "--minutes")
+            minutes = std::atof(v);
+        else if (a == "--batch")
+            batch = std::atoi(v);
+        else if (a == "--lr")
+            lr = std::atof(v);
+        else if (a == "--threads")
+            threads = std::atoi(v);
+        else
+            return usage();
+    }
+    if (base.model.empty() || base.work.empty())
+        return usage();
+    at::set_num_threads(
+        threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    std::filesystem::create_directories(base.work);
+    std::filesystem::create_directories(base.model);
+
+    std::vector<std::string> stages;
+    if (stage == "all")
+        stages = {"tokenizer", "movq", "clip", "prior", "decoder"};
+    else
+        stages = {stage};
+    for (const std::string& s : stages) {
+        StageOptions o = base;
+        if (s != "tokenizer") {
+            const auto it = defaults().find(s);
+            if (it == defaults().end())
+                return usage();
+            o.steps = steps > 0 ? steps : it->second.steps;
+            o.minutes = minutes > 0 ? minutes : it->second.minutes;
+            o.batch = batch > 0 ? batch : it->second.batch;
+            o.learningRate = lr > 0 ? lr : it->second.learningRate;
+            o.logEvery = o.steps < 100 ? 1 : 25;
+        }
+        limner::engine::Status status;
+        if (s == "tokenizer")
+            status = writeTokenizerStage(o);
+        else if (s == "movq")
+            status = trainAutoencoder(o);
+        else if (s == "clip")
+            status = trainClip(o);
+        else if (s == "prior")
+            status = trainPrior(o);
+        else
+            status = trainDecoder(o);
+        if (!status) {
+            std::fprintf(stderr, "limner-train: %s: %s\n", s.c_str(), status.message().c_str());
+            return 1;
+        }
+    }
+    return 0;
+}
