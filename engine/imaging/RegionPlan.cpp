@@ -104,6 +104,10 @@ Rect squareUp(const Rect& wanted, const Rect& required, int canvasWidth, int can
             width = height * aspect;
         else
             height = width / aspect;
+        if (options.growToNative && width < options.nativeWidth) {
+            width = options.nativeWidth;
+            height = options.nativeHeight;
+        }
         const double scale = std::min({1.0, canvasWidth / width, canvasHeight / height});
         width *= scale;
         height *= scale;

@@ -17,6 +17,9 @@ struct RegionPlanOptions {
     int nativeWidth = 0;    // the backend's working size; the region is squared up to its
     int nativeHeight = 0;   //   aspect ratio where the canvas allows (0 = any aspect)
     int alignment = 1;      // region sides are rounded up to a multiple of this where they fit
+    bool growToNative = true; // a region smaller than the native size takes in more context up
+                              //   to that size where the canvas allows, so the model works at
+                              //   its own scale instead of on an enlarged crop
 };
 
 // Everything the compositing path needs for one request, all masks region-sized.

@@ -89,6 +89,30 @@ TEST_CASE("the region is squared up to a backend's native aspect and alignment",
     CHECK(containsRect(Rect{0, 0, 600, 400}, plan.region));
 }
 
+TEST_CASE("a small mask gets context up to the backend's native size, so the model works at its "
+          "own scale",
+          "[region]") {
+    // A 20-pixel hole in a 600×400 picture, for a model that works at 128×128: the crop is the
+    // model's size (not a 40-pixel crop enlarged three times) and still holds the hole.
+    const Image hole = rectMask(600, 400, Rect{300, 200, 20, 20});
+    RegionPlanOptions options;
+    options.nativeWidth = 128;
+    options.nativeHeight = 128;
+    options.alignment = 64;
+    const RegionPlan plan = planRegion(hole, options);
+    CHECK(plan.region.width == 128);
+    CHECK(plan.region.height == 128);
+    CHECK(containsRect(plan.region, Rect{300, 200, 20, 20}));
+    // On a canvas smaller than the native size the region takes as much as the canvas allows.
+    RegionPlanOptions unaligned = options;
+    unaligned.alignment = 1;
+    const RegionPlan small = planRegion(rectMask(100, 100, Rect{40, 30, 10, 10}), unaligned);
+    CHECK(small.region == Rect{0, 0, 100, 100});
+    // Without the option, the crop stays around the hole.
+    options.growToNative = false;
+    CHECK(planRegion(hole, options).region.width < 128);
+}
+
 TEST_CASE("the blend mask covers the user's mask and lies inside what the fill repaints", "[region]") {
     const Image photo = astronautPhoto();
     Image mask = discMask(512, 512, 250, 200, 40);
