@@ -9,14 +9,14 @@ namespace limner::engine::imaging {
 // A negative pixel setting means "in proportion to the mask": the mask's size is the square
 // root of its area, so a long thin stroke does not get the margins of a large blob.
 struct RegionPlanOptions {
-    int contextMargin = -1; // known pixels kept around the mask's bounding box
-    int denoiseGrow = -1;   // how far the region given to the fill reaches past the user's mask
-    int blendFeather = -1;  // width of the candidate's soft edge
-    int blendGrow = -1;     // how far the candidate stays fully opaque past the user's mask
-                            //   (-1 = half the feather)
-    int nativeWidth = 0;    // the backend's working size; the region is squared up to its
-    int nativeHeight = 0;   //   aspect ratio where the canvas allows (0 = any aspect)
-    int alignment = 1;      // region sides are rounded up to a multiple of this where they fit
+    int contextMargin = -1;   // known pixels kept around the mask's bounding box
+    int denoiseGrow = -1;     // how far the region given to the fill reaches past the user's mask
+    int blendFeather = -1;    // width of the candidate's soft edge
+    int blendGrow = -1;       // how far the candidate stays fully opaque past the user's mask
+                              //   (-1 = half the feather)
+    int nativeWidth = 0;      // the backend's working size; the region is squared up to its
+    int nativeHeight = 0;     //   aspect ratio where the canvas allows (0 = any aspect)
+    int alignment = 1;        // region sides are rounded up to a multiple of this where they fit
     bool growToNative = true; // a region smaller than the native size takes in more context up
                               //   to that size where the canvas allows, so the model works at
                               //   its own scale instead of on an enlarged crop
