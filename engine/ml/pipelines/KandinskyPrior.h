@@ -35,6 +35,9 @@ public:
     // CLIP image embedding [1, dim] of rgb [1, 3, H, W] in [0, 1] (resized, centre-cropped and
     // normalised as CLIPImageProcessor does).
     at::Tensor imageEmbedding(const at::Tensor& rgb) const;
+    // CLIP text embedding [1, dim] of a prompt (the projected end-of-text token), the prior's
+    // conditioning; with imageEmbedding() it scores how well a picture matches a text.
+    at::Tensor textEmbedding(const std::string& text) const { return encodeText(text).embeds; }
     const at::Tensor& zeroEmbedding() const { return m_zeroEmbedding; }
 
 private:
