@@ -54,9 +54,10 @@ void ModelOptions::addTo(QCommandLineParser& parser) {
                        device, dtype});
 }
 
-QString ModelOptions::read(const QCommandLineParser& parser, ModelArguments& out) const {
+QString ModelOptions::read(const QCommandLineParser& parser, ModelArguments& out,
+                           const QString& defaultModel) const {
     ModelArguments a;
-    a.modelPath = parser.value(model);
+    a.modelPath = parser.isSet(model) ? parser.value(model) : defaultModel;
     const bool needsModel = parser.isSet(negative) || parser.isSet(imagePrompt) ||
                             parser.isSet(steps) || parser.isSet(guidance) || parser.isSet(scheduler) ||
                             parser.isSet(strength) || parser.isSet(device) || parser.isSet(dtype);

@@ -35,8 +35,10 @@ struct ModelArguments {
 class ModelOptions {
 public:
     void addTo(QCommandLineParser& parser);
-    // Empty on success, else the usage error to print.
-    QString read(const QCommandLineParser& parser, ModelArguments& out) const;
+    // Empty on success, else the usage error to print. Without --model, out.modelPath is
+    // defaultModel (eval-mini: the bundled model), and the model options apply to it.
+    QString read(const QCommandLineParser& parser, ModelArguments& out,
+                 const QString& defaultModel = QString()) const;
 
     QCommandLineOption model{
         QStringLiteral("model"),

@@ -10,6 +10,11 @@ namespace limner::cli {
 
 std::optional<engine::InpaintResult> runJob(const engine::InpaintRequest& request, QString* failure) {
     app::EngineClient client;
+    return runJob(client, request, failure);
+}
+
+std::optional<engine::InpaintResult> runJob(app::EngineClient& client,
+                                            const engine::InpaintRequest& request, QString* failure) {
     QEventLoop loop;
     std::optional<engine::InpaintResult> result;
     QObject::connect(&client, &app::EngineClient::finished, &loop,

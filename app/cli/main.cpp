@@ -1,6 +1,10 @@
+#include "app/BundledModel.h"
 #include "app/cli/FlattenCommand.h"
 #include "app/cli/InpaintCommand.h"
 #include "app/cli/OutpaintCommand.h"
+#ifdef LIMNER_HAVE_EVAL_MINI
+#include "app/cli/EvalMiniCommand.h"
+#endif
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -52,6 +56,68 @@ struct OutpaintOptions {
                        "native size, or the whole picture)."),
         QStringLiteral("WxH")};
 };
+
+struct EvalMiniOptions {
+    QCommandLineOption scenes{QStringLiteral("scenes"),
+                              QStringLiteral("eval-mini: how many scenes (default 200)."),
+                              QStringLiteral("N"), QStringLiteral("200")};
+    QCommandLineOption first{QStringLiteral("first"),
+                             QStringLiteral("eval-mini: number of the first scene (default 0)."),
+                             QStringLiteral("K"), QStringLiteral("0")};
+    QCommandLineOption samples{
+        QStringLiteral("samples"),
+        QStringLiteral("eval-mini: write the first scenes' inputs, masks and results as PNGs "
+                       "into this folder."),
+        QStringLiteral("dir")};
+};
+
+EvalMiniOptions addEvalMiniOptions(QCommandLineParser& parser) {
+    EvalMiniOptions o;
+    parser.addOptions({o.scenes, o.first, o.samples});
+    return o;
+}
+
+int runEvalMini(const QCommandLineParser& parser, const EvalMiniOptions& o,
+                const limner::cli::ModelOptions& m) {
+#ifndef LIMNER_HAVE_EVAL_MINI
+    return printError(QStringLiteral("this build has no model support (it was built without "
+                                     "libtorch), so eval-mini cannot run"));
+#else
+    if (parser.positionalArguments().size() != 1)
+        return printUsageError(QStringLiteral("eval-mini takes no file names"));
+    for (const char* other : {"image", "mask", "out", "backend", "prompt", "seed", "quality", "feather",
+                              "candidates", "image-prompt", "left", "right", "top", "bottom",
+                              "seed-fill", "color-match", "poisson", "frame"}) {
+        if (parser.isSet(QString::fromLatin1(other)))
+            return printUsageError(
+                QStringLiteral("eval-mini takes no --%1: it makes its own scenes, masks and prompts, "
+                               "one candidate each, seeded with the scene number")
+                    .arg(QLatin1String(other)));
+    }
+    const QString folder =
+        parser.isSet(m.model) ? parser.value(m.model) : limner::app::bundledModelFolder();
+    if (folder.isEmpty())
+        return printError(QStringLiteral(
+            "the bundled model limner-mini was not found (resources/models/limner-mini, "
+            "share/limner/models/limner-mini or $LIMNER_BUNDLED_MODEL); give --model DIR"));
+    limner::cli::EvalMiniCommand command;
+    if (const QString problem = m.read(parser, command.model, folder); !problem.isEmpty())
+        return printUsageError(problem);
+    bool ok = false;
+    command.scenes = parser.value(o.scenes).toInt(&ok);
+    if (!ok || command.scenes < 1 || command.scenes > 100000)
+        return printUsageError(
+            QStringLiteral("--scenes must be 1 to 100000, not '%1'").arg(parser.value(o.scenes)));
+    command.first = parser.value(o.first).toInt(&ok);
+    if (!ok || command.first < 0)
+        return printUsageError(
+            QStringLiteral("--first must be a whole number ≥ 0, not '%1'").arg(parser.value(o.first)));
+    command.samplesPath = parser.value(o.samples);
+    QTextStream table(stdout), log(stderr);
+    const QString error = command.run(table, log);
+    return error.isEmpty() ? 0 : printError(error);
+#endif
+}
 
 OutpaintOptions addOutpaintOptions(QCommandLineParser& parser) {
     OutpaintOptions o;
@@ -168,14 +234,16 @@ int main(int argc, char* argv[]) {
         "                     [--candidates N] [--device auto|cpu|cuda] [--dtype auto|float32|...]\n"
         "  limner-cli flatten project.ora --out out.png [--quality Q]\n"
         "  limner-cli outpaint --image in.png --left N --right N --top N --bottom N --out out.png\n"
-        "                      [--backend NAME | --model DIR] [--prompt TEXT] [--seed-fill edge]\n\n"
+        "                      [--backend NAME | --model DIR] [--prompt TEXT] [--seed-fill edge]\n"
+        "  limner-cli eval-mini [--model DIR] [--scenes N] [--first K] [--samples DIR] [--steps N]\n"
+        "                       (measures limner-mini, or the model given, on unseen scenes)\n\n"
         "The mask is an image of the same size: white = regenerate, black = keep (colour masks are\n"
         "converted to gray, transparent pixels count as black). Output format follows the suffix\n"
         "of --out: .png, .jpg, .webp or .tiff."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("inpaint, outpaint or flatten"));
+                                 QStringLiteral("inpaint, outpaint, flatten or eval-mini"));
     const QCommandLineOption imageOption(QStringLiteral("image"), QStringLiteral("Picture to edit."),
                                          QStringLiteral("file"));
     const QCommandLineOption maskOption(QStringLiteral("mask"), QStringLiteral("Mask image."),
@@ -202,6 +270,7 @@ int main(int argc, char* argv[]) {
     parser.addOptions({imageOption, maskOption, outOption, backendOption, seedOption, promptOption,
                        qualityOption, featherOption});
     const OutpaintOptions outpaint = addOutpaintOptions(parser);
+    const EvalMiniOptions evalMini = addEvalMiniOptions(parser);
     limner::cli::ModelOptions modelOptions;
     modelOptions.addTo(parser);
 
@@ -234,6 +303,8 @@ int main(int argc, char* argv[]) {
         const QString error = flatten.run();
         return error.isEmpty() ? 0 : printError(error);
     }
+    if (positional.first() == QLatin1String("eval-mini"))
+        return runEvalMini(parser, evalMini, modelOptions);
     const bool outpainting = positional.size() == 1 && positional.first() == QLatin1String("outpaint");
     if (positional.size() > 1 || (positional.first() != QLatin1String("inpaint") && !outpainting))
         return printUsageError(
