@@ -2,6 +2,7 @@
 
 #include "app/ApplyCandidate.h"
 #include "app/ApplyOutpaint.h"
+#include "app/BundledModel.h"
 #include "app/Document.h"
 #include "app/EngineClient.h"
 #include "app/ImageConvert.h"
@@ -33,11 +34,21 @@ GenerationController::GenerationController(app::Document& document, app::EngineC
             &GenerationController::onPreviewUpdated);
     connect(&m_client, &app::EngineClient::modelsChanged, this,
             [this] { m_panel.setModels(m_client.models()); });
-    // The model folders added in Preferences ▸ Models, checked again (a folder that no longer
-    // loads is listed there with its error).
-    if (m_client.models().isEmpty())
-        m_client.restoreModels(app::Settings::load().modelFolders);
+    // The bundled model (limner-mini) and the model folders added in Preferences ▸ Models,
+    // checked again (a folder that no longer loads is listed there with its error). limner-mini
+    // is the backend chosen when the editor opens, so a masked prompt works out of the box.
+    const QString bundled = app::bundledModelFolder();
+    if (m_client.models().isEmpty()) {
+        QStringList folders = app::Settings::load().modelFolders;
+        if (!bundled.isEmpty() && !folders.contains(bundled))
+            folders.prepend(bundled);
+        m_client.restoreModels(folders);
+    }
     m_panel.setModels(m_client.models());
+    for (const app::ModelFolder& model : m_client.models()) {
+        if (!bundled.isEmpty() && model.folder == bundled && model.isUsable())
+            m_panel.setBackend(model.backend);
+    }
     connect(&m_client, &app::EngineClient::finished, this, &GenerationController::onFinished);
     connect(&m_client, &app::EngineClient::failed, this, &GenerationController::onFailed);
     connect(&m_document, &app::Document::documentReset, this, [this] {

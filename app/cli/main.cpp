@@ -57,6 +57,12 @@ struct OutpaintOptions {
         QStringLiteral("WxH")};
 };
 
+// Without --backend or --model the bundled model (limner-mini) does the work where it is found,
+// else the classical Telea fill.
+QString defaultModel(const QCommandLineParser& parser) {
+    return parser.isSet(QStringLiteral("backend")) ? QString() : limner::app::bundledModelFolder();
+}
+
 struct EvalMiniOptions {
     QCommandLineOption scenes{QStringLiteral("scenes"),
                               QStringLiteral("eval-mini: how many scenes (default 200)."),
@@ -140,7 +146,7 @@ int runOutpaint(const QCommandLineParser& parser, const OutpaintOptions& o,
         return printUsageError(QStringLiteral("outpaint writes one picture: --candidates is for "
                                               "inpaint"));
     limner::cli::OutpaintCommand command;
-    if (const QString problem = m.read(parser, command.model); !problem.isEmpty())
+    if (const QString problem = m.read(parser, command.model, defaultModel(parser)); !problem.isEmpty())
         return printUsageError(problem);
     command.imagePath = parser.value(QStringLiteral("image"));
     command.outputPath = parser.value(QStringLiteral("out"));
@@ -250,9 +256,11 @@ int main(int argc, char* argv[]) {
                                         QStringLiteral("file"));
     const QCommandLineOption outOption(
         QStringLiteral("out"), QStringLiteral("Where to write the result."), QStringLiteral("file"));
-    const QCommandLineOption backendOption(QStringLiteral("backend"),
-                                           QStringLiteral("Inpainting backend (default telea)."),
-                                           QStringLiteral("name"), QStringLiteral("telea"));
+    const QCommandLineOption backendOption(
+        QStringLiteral("backend"),
+        QStringLiteral("Inpainting backend (default: the bundled model limner-mini, or telea "
+                       "where it is missing)."),
+        QStringLiteral("name"), QStringLiteral("telea"));
     const QCommandLineOption seedOption(QStringLiteral("seed"),
                                         QStringLiteral("Random seed (default 0)."), QStringLiteral("N"),
                                         QStringLiteral("0"));
@@ -319,7 +327,8 @@ int main(int argc, char* argv[]) {
     if (parser.isSet(backendOption) && parser.isSet(modelOptions.model))
         return printUsageError(QStringLiteral("give either --backend or --model, not both"));
     limner::cli::InpaintCommand command;
-    if (const QString problem = modelOptions.read(parser, command.model); !problem.isEmpty())
+    if (const QString problem = modelOptions.read(parser, command.model, defaultModel(parser));
+        !problem.isEmpty())
         return printUsageError(problem);
     command.imagePath = parser.value(imageOption);
     command.maskPath = parser.value(maskOption);

@@ -7,6 +7,11 @@
 int main(int argc, char* argv[]) {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
+    // The editor and limner-cli default to the bundled model (limner-mini) where they find it;
+    // tests choose their backend themselves, and those of the bundled model set this variable to
+    // its folder. (Inherited by the limner-cli processes the tests start.)
+    if (!qEnvironmentVariableIsSet("LIMNER_BUNDLED_MODEL"))
+        qputenv("LIMNER_BUNDLED_MODEL", "none");
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("limner-tests"));
     QApplication::setOrganizationName(QStringLiteral("Limner"));
