@@ -142,6 +142,15 @@ int ModelBackend::stepsPerCandidate(const InpaintRequest& request) const {
 }
 
 Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& filled) {
+    const int index = input.candidateIndex;
+    if (index > 0 && index == m_batchNext && index < static_cast<int>(m_batch.size()) &&
+        input.seed == m_batchSeed + static_cast<std::uint64_t>(index)) {
+        filled = std::move(m_batch[static_cast<std::size_t>(index)]);
+        ++m_batchNext;
+        return Status::ok();
+    }
+    m_batch.clear();
+    m_batchNext = -1;
     const DiffusionSettings& settings = input.request.diffusion;
     DeviceChoice choice;
     if (Status s = chooseDevice(settings, choice); !s)
@@ -179,7 +188,8 @@ Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& f
     p.seed = input.seed;
     p.strength = settings.strength;
     p.scheduler = settings.scheduler;
-    p.candidates = 1;
+    // The first candidate of a job brings the others along in one batch when they fit.
+    p.candidates = index == 0 ? std::max(1, input.request.candidates) : 1;
     p.textWeight = settings.textWeight;
     std::vector<Image> references;
     for (const ImagePrompt& reference : settings.imagePrompts) {
@@ -189,9 +199,14 @@ Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& f
 
     // Refuse what cannot fit before any memory is taken (host memory; a GPU's is caught below).
     if (choice.device.is_cpu()) {
-        const std::uint64_t needed =
-            pipeline.estimateRunBytes(input.crop.width, input.crop.height, 1, p.guidanceScale > 1.0);
+        const bool guided = p.guidanceScale > 1.0;
         const std::uint64_t available = availableHostMemory();
+        if (p.candidates > 1 && available > 0 &&
+            pipeline.estimateRunBytes(input.crop.width, input.crop.height, p.candidates, guided) >
+                available / 2)
+            p.candidates = 1;
+        const std::uint64_t needed =
+            pipeline.estimateRunBytes(input.crop.width, input.crop.height, 1, guided);
         if (available > 0 && needed > available)
             return Status::outOfMemory("this region needs about " + gib(needed) +
                                        " of memory to generate but " + gib(available) +
@@ -211,9 +226,15 @@ Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& f
             stop.store(true, std::memory_order_relaxed);
     };
     std::vector<Image> results;
-    if (Status s = pipeline.inpaint(imaging::toRgb(input.crop), input.denoiseMask, p, callbacks,
-                                    results, references);
-        !s) {
+    Status s = pipeline.inpaint(imaging::toRgb(input.crop), input.denoiseMask, p, callbacks, results,
+                                references);
+    if (s.code() == Status::Code::OutOfMemory && p.candidates > 1 && !monitor.stopRequested()) {
+        p.candidates = 1; // the batch did not fit the device: one candidate at a time
+        results.clear();
+        s = pipeline.inpaint(imaging::toRgb(input.crop), input.denoiseMask, p, callbacks, results,
+                             references);
+    }
+    if (!s) {
         if (s.code() == Status::Code::OutOfMemory)
             return Status::outOfMemory(
                 "the " + std::string(choice.device.is_cuda() ? "GPU" : "computer") +
@@ -224,6 +245,11 @@ Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& f
     if (results.empty())
         return Status::internal(label() + " returned no image");
     filled = std::move(results.front());
+    if (results.size() > 1) {
+        m_batch = std::move(results);
+        m_batchNext = 1;
+        m_batchSeed = input.seed;
+    }
     return Status::ok();
 }
 

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace limner::engine {
 
@@ -16,7 +17,9 @@ Status describeModel(const std::string& folder, ModelDescription& out);
 // The model is loaded on first use, on the device and in the dtype the request asks for, kept
 // for later jobs and loaded again only when those change. Before each candidate the memory the
 // run needs is estimated and a job that cannot fit is refused; a device out of memory fails the
-// job with a message and leaves the backend usable.
+// job with a message and leaves the backend usable. A job's candidates are generated as one
+// batch when the memory allows (asked for the first, the backend makes them all and hands the
+// others out as the runner asks for them; candidate i still uses seed + i).
 //
 // Requirements: as every InpaintBackend, used on the engine's worker thread only.
 class ModelBackend : public InpaintBackend {
@@ -38,6 +41,11 @@ private:
     class Loaded;
     ModelDescription m_description;
     std::unique_ptr<Loaded> m_loaded;
+    // The rest of a batch made for candidate 0: valid while the runner asks for the next index
+    // of the same job.
+    std::vector<Image> m_batch;
+    int m_batchNext = -1;
+    std::uint64_t m_batchSeed = 0;
 };
 
 } // namespace limner::engine
