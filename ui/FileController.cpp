@@ -30,6 +30,7 @@ FileController::FileController(app::Document& document, QWidget* dialogParent)
     , m_recentMenu(new QMenu(tr("Open &Recent"), dialogParent)) {
     m_autosave->setInterval(std::chrono::seconds(m_settings.autosaveIntervalSeconds));
     connect(m_autosave, &app::Autosave::failed, this, &FileController::statusMessage);
+    connect(&m_document, &app::Document::stagingChanged, this, [this] { m_stagingUnsaved = true; });
     rebuildRecentMenu();
 }
 
@@ -64,6 +65,7 @@ bool FileController::open(const QString& path) {
         size = image.size();
     }
     m_autosave->discard(); // the previous document's autosave no longer applies
+    m_stagingUnsaved = false;
     m_lastFolder = QFileInfo(path).absolutePath();
     rememberRecent(path);
     emit opened(path);
@@ -115,6 +117,7 @@ bool FileController::saveTo(const QString& path) {
         return false;
     }
     m_autosave->discard();
+    m_stagingUnsaved = false;
     m_lastFolder = QFileInfo(path).absolutePath();
     rememberRecent(path);
     emit saved(path);
@@ -164,7 +167,7 @@ void FileController::exportWithDialog() {
 }
 
 bool FileController::confirmDiscardChanges() {
-    if (m_document.undoStack()->isClean())
+    if (m_document.undoStack()->isClean() && !m_stagingUnsaved)
         return true;
     const QString name = m_document.filePath().isEmpty() ? tr("The picture")
                                                          : QFileInfo(m_document.filePath()).fileName();

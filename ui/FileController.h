@@ -59,6 +59,9 @@ private:
     app::Settings m_settings;
     app::Autosave* m_autosave;
     QMenu* m_recentMenu;
+    // New candidates are saved with the project but are no undo step: they count as unsaved
+    // work until the next save (or open) all the same.
+    bool m_stagingUnsaved = false;
 };
 
 } // namespace limner::ui

@@ -134,3 +134,44 @@ TEST_CASE("Unsaved changes are asked about: cancel keeps the work, save keeps it
     REQUIRE(ProjectFile::open(reopened, project, qint64(1) << 30, &error));
     CHECK(reopened.layerCount() == 2); // discarding never touches the file
 }
+
+TEST_CASE("New candidates alone are unsaved work: closing asks, saving keeps them", "[project]") {
+    ScratchProfile profile;
+    QTemporaryDir dir;
+    Document document;
+    QWidget window;
+    limner::ui::FileController files(document, &window);
+    const QString project = dir.filePath(QStringLiteral("work.ora"));
+    REQUIRE(files.open(ProjectFixtures::dataPath(QStringLiteral("coffee.png"))));
+    REQUIRE(files.saveTo(project));
+    CHECK(files.confirmDiscardChanges());
+
+    // A job's candidates arrive: no undo step, but losing them loses work.
+    limner::app::StagingEntry entry;
+    entry.prompt = QStringLiteral("a red teapot");
+    entry.seed = 7;
+    entry.candidateCount = 1;
+    entry.sourceCanvas = document.canvasSize();
+    entry.mask = QImage(document.canvasSize(), QImage::Format_Grayscale8);
+    entry.mask.fill(0);
+    entry.result.region = {10, 10, 16, 16};
+    limner::engine::InpaintCandidate candidate;
+    candidate.layer = limner::engine::Image(16, 16, 4, 200);
+    candidate.generated = limner::engine::Image(16, 16, 3, 90);
+    candidate.seed = 7;
+    entry.result.candidates.push_back(candidate);
+    document.addStagingEntry(entry);
+    REQUIRE(document.undoStack()->isClean());
+    QString asked;
+    answerNextMessageBox(QMessageBox::Cancel, &asked);
+    CHECK_FALSE(files.confirmDiscardChanges());
+    CHECK(asked.contains(QStringLiteral("work.ora")));
+
+    answerNextMessageBox(QMessageBox::Save);
+    CHECK(files.confirmDiscardChanges());
+    Document reopened;
+    QString error;
+    REQUIRE(ProjectFile::open(reopened, project, qint64(1) << 30, &error));
+    CHECK(reopened.stagingHistory().size() == 1);
+    CHECK(files.confirmDiscardChanges()); // saved: no question now
+}
