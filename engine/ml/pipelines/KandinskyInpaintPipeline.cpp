@@ -7,6 +7,7 @@
 #include "engine/ml/pipelines/SchedulerChoice.h"
 
 #include <ATen/ATen.h>
+#include <algorithm>
 
 namespace limner::engine::ml {
 
@@ -22,6 +23,33 @@ at::Tensor KandinskyInpaintPipeline::erodeKeepMask(const at::Tensor& keep) {
                               hole.slice(2, 1 + o[0], 1 + o[0] + h).slice(3, 1 + o[1], 1 + o[1] + w));
     return keep * (1 - cleared);
 }
+
+namespace {
+
+// The masked pixels (mask >= 0.5) replaced by the average of the known pixels around them, over
+// neighbourhoods that grow until every hole pixel has known neighbours (normalised convolution).
+// With nothing known, the picture as it is.
+at::Tensor filledFromSurroundings(const at::Tensor& image, const at::Tensor& mask) {
+    const at::Tensor rgb = image.to(at::kFloat);
+    const at::Tensor keep = (mask.to(rgb.device(), at::kFloat) < 0.5).to(at::kFloat);
+    if (keep.max().item<float>() <= 0)
+        return rgb; // all of it is masked: a variation of the whole picture
+    at::Tensor filled = rgb * keep;
+    at::Tensor known = keep;
+    const std::int64_t side = std::max(rgb.size(2), rgb.size(3));
+    for (std::int64_t radius = 2; known.min().item<float>() <= 0 && radius <= 2 * side; radius *= 2) {
+        const at::Tensor sum = at::avg_pool2d(filled, {2 * radius + 1, 2 * radius + 1}, {1, 1},
+                                              {radius, radius}, false, true);
+        const at::Tensor weight = at::avg_pool2d(known, {2 * radius + 1, 2 * radius + 1}, {1, 1},
+                                                 {radius, radius}, false, true);
+        const at::Tensor reached = (weight > 0).to(at::kFloat) * (1 - known);
+        filled = filled + reached * sum / weight.clamp_min(1e-12);
+        known = known + reached;
+    }
+    return rgb * keep + filled * (1 - keep);
+}
+
+} // namespace
 
 Status KandinskyInpaintPipeline::load(const PipelineFolder& folder, c10::Device device,
                                       c10::ScalarType dtype, std::unique_ptr<InpaintPipeline>& out) {
@@ -122,11 +150,14 @@ Status KandinskyInpaintPipeline::imageEmbeddings(const InpaintTensors& in, const
         negative = m_prior->zeroEmbedding().repeat({n, 1});
     }
     // Image prompts add their CLIP image embeddings (DALL·E 2's interpolation); with neither a
-    // prompt nor an image prompt the picture itself is the reference (variations).
+    // prompt nor an image prompt the picture itself is the reference (variations) — the picture
+    // with the masked region filled from its surroundings, so what is under the mask does not
+    // come back: an empty prompt continues the picture (and erases), as users of other editors'
+    // fills expect; the region's own content stays reachable as an image prompt.
     for (std::size_t i = 0; i < in.imagePrompts.size(); ++i)
         positive = positive + p.imagePromptWeights[i] * m_prior->imageEmbedding(in.imagePrompts[i]);
     if (variation)
-        positive = positive + m_prior->imageEmbedding(in.image);
+        positive = positive + m_prior->imageEmbedding(filledFromSurroundings(in.image, in.mask));
     return Status::ok();
 }
 
