@@ -27,6 +27,9 @@ struct StageOptions {
 
 Status writeTokenizerStage(const StageOptions& o);
 Status trainAutoencoder(const StageOptions& o);
+// After the decoder: the MoVQ decoder learns to decode slightly-off latents (the encoder is
+// unchanged, so the UNet's training data stays valid).
+Status trainRobustDecoder(const StageOptions& o);
 Status trainClip(const StageOptions& o);
 Status trainPrior(const StageOptions& o);
 Status trainDecoder(const StageOptions& o);

@@ -2,10 +2,10 @@
 //
 //     limner-train --model resources/models/limner-mini --work /tmp/limner-train [--stage all]
 //
-// Stages: tokenizer, movq, clip, prior, decoder (or all, in that order). Each stage resumes from
-// its checkpoint in --work and writes its components into --model when it finishes; a later stage
-// reads the earlier ones from --model. The defaults are the settings the shipped weights were
-// trained with (see resources/models/limner-mini/README.md).
+// Stages: tokenizer, movq, clip, prior, decoder, movq-decoder (or all, in that order). Each stage
+// resumes from its checkpoint in --work and writes its components into --model when it finishes;
+// a later stage reads the earlier ones from --model. The defaults are the settings the shipped weights
+// were trained with (see resources/models/limner-mini/README.md).
 #include "engine/ml/train/Stages.h"
 
 #include <ATen/Parallel.h>
@@ -31,19 +31,18 @@ struct Defaults {
 
 const std::map<std::string, Defaults>& defaults() {
     static const std::map<std::string, Defaults> d{
-        {"movq", {4000, 30, 16, 2e-3}},
-        {"clip", {3000, 20, 128, 1e-3}},
-        {"prior", {3000, 10, 64, 5e-4}},
-        {"decoder", {8000, 45, 32, 5e-4}},
+        {"movq", {4000, 30, 16, 2e-3}},         {"clip", {3000, 20, 128, 1e-3}},
+        {"prior", {3000, 10, 64, 5e-4}},        {"decoder", {8000, 60, 32, 5e-4}},
+        {"movq-decoder", {2000, 10, 16, 5e-4}},
     };
     return d;
 }
 
 int usage() {
-    std::fprintf(
-        stderr,
-        "usage: limner-train --model DIR --work DIR [--stage tokenizer|movq|clip|prior|decoder|all]\n"
-        "                    [--steps N] [--minutes M] [--batch B] [--lr X] [--threads T]\n");
+    std::fprintf(stderr,
+                 "usage: limner-train --model DIR --work DIR [--stage "
+                 "tokenizer|movq|clip|prior|decoder|movq-decoder|all]\n"
+                 "                    [--steps N] [--minutes M] [--batch B] [--lr X] [--threads T]\n");
     return 2;
 }
 
@@ -93,7 +92,7 @@ int main(int argc, char** argv) {
 
     std::vector<std::string> stages;
     if (stage == "all")
-        stages = {"tokenizer", "movq", "clip", "prior", "decoder"};
+        stages = {"tokenizer", "movq", "clip", "prior", "decoder", "movq-decoder"};
     else
         stages = {stage};
     for (const std::string& s : stages) {
@@ -117,6 +116,8 @@ int main(int argc, char** argv) {
             status = trainClip(o);
         else if (s == "prior")
             status = trainPrior(o);
+        else if (s == "movq-decoder")
+            status = trainRobustDecoder(o);
         else
             status = trainDecoder(o);
         if (!status) {
