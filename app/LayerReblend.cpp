@@ -75,6 +75,8 @@ bool reblendLayer(Document& document, int layerId, const LayerBlendSettings& set
     s.poisson = settings.poisson;
     s.denoiseGrow = info.denoiseGrow;
     s.colorRingWidth = info.colorRingWidth;
+    // Model backends are named "model:<folder>" (engine ModelBackend::nameFor).
+    s.matchAtEdgeOnly = info.backend.startsWith(QStringLiteral("model:"));
     engine::Image rebuilt;
     const engine::Status status = engine::imaging::reblendCandidate(
         ImageConvert::toEngineRgb(info.generated),

@@ -24,6 +24,9 @@ struct CandidateBlendInput {
 struct CandidateBlendOptions {
     ColorMatchMode colorMatch = ColorMatchMode::Statistics;
     bool poisson = false; // gradient-domain blending (poissonBlend) inside the blend mask
+    // Statistics colour match measured on the fill's outer band only (where it meets the known
+    // pixels), so new content in the middle keeps its colours: for generative backends.
+    bool matchAtEdgeOnly = false;
 };
 
 // Turns a backend's pixels into a candidate layer (RGBA, alpha = blend mask): pixels the

@@ -19,16 +19,24 @@ bool sameSize(const Image& a, const Image& b) {
 } // namespace
 
 Image matchColors(const Image& fill, const Image& fillArea, const Image& reference, const Image& ring) {
+    return matchColors(fill, fillArea, fillArea, reference, ring);
+}
+
+Image matchColors(const Image& fill, const Image& statsArea, const Image& fillArea,
+                  const Image& reference, const Image& ring) {
     if (fill.channels != 3 || reference.channels != 3 || fillArea.channels != 1 || ring.channels != 1 ||
-        !sameSize(fill, fillArea) || !sameSize(fill, reference) || !sameSize(fill, ring))
+        statsArea.channels != 1 || !sameSize(fill, fillArea) || !sameSize(fill, statsArea) ||
+        !sameSize(fill, reference) || !sameSize(fill, ring))
         return fill;
     const cv::Mat areaMat = matView(fillArea);
+    const cv::Mat statsMat = matView(statsArea);
     const cv::Mat ringMat = matView(ring);
-    if (cv::countNonZero(areaMat) == 0 || cv::countNonZero(ringMat) == 0)
+    if (cv::countNonZero(areaMat) == 0 || cv::countNonZero(ringMat) == 0 ||
+        cv::countNonZero(statsMat) == 0)
         return fill;
 
     cv::Scalar fillMean, fillSpread, ringMean, ringSpread;
-    cv::meanStdDev(matView(fill), fillMean, fillSpread, areaMat);
+    cv::meanStdDev(matView(fill), fillMean, fillSpread, statsMat);
     cv::meanStdDev(matView(reference), ringMean, ringSpread, ringMat);
 
     std::uint8_t lut[3][256];

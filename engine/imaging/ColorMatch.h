@@ -10,5 +10,10 @@ namespace limner::engine::imaging {
 // something new keeps its contrast. Pixels outside fillArea come back unchanged. With an empty
 // ring or fill area, or mismatched sizes, fill comes back as it is.
 Image matchColors(const Image& fill, const Image& fillArea, const Image& reference, const Image& ring);
+// The same correction measured on the fill inside statsArea and applied inside fillArea: with
+// statsArea the fill's outer band (where it meets the ring), what the fill rightly put in the
+// middle — a red object on a blue wall — does not pull the correction towards itself.
+Image matchColors(const Image& fill, const Image& statsArea, const Image& fillArea,
+                  const Image& reference, const Image& ring);
 
 } // namespace limner::engine::imaging

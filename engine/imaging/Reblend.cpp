@@ -57,7 +57,9 @@ Status reblendCandidate(const Image& generated, const Image& reference, const Im
             if (reference.channels == 4 && reference.pixel(x, y)[3] == 0)
                 ring.pixel(x, y)[0] = 0;
     const CandidateBlendInput input{generated, original, changed, denoiseMask, ring, blendMask};
-    return blendCandidate(input, CandidateBlendOptions{settings.colorMatch, settings.poisson}, layer);
+    return blendCandidate(
+        input, CandidateBlendOptions{settings.colorMatch, settings.poisson, settings.matchAtEdgeOnly},
+        layer);
 }
 
 } // namespace limner::engine::imaging

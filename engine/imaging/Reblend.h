@@ -12,10 +12,11 @@ struct ReblendSettings {
     int blendGrow = 4;    // px the layer stays opaque past the mask
     ColorMatchMode colorMatch = ColorMatchMode::Statistics;
     bool poisson = false;
-    int denoiseGrow = 0;    // how far past the mask the fill owned its pixels (from the result):
-                            //   grow + feather are capped to it
-    int colorRingWidth = 0; // px of known pixels colour match samples; kept from the job, so a
-                            //   new feather alone changes only the alpha (0 = from the feather)
+    int denoiseGrow = 0;          // how far past the mask the fill owned its pixels (from the result):
+                                  //   grow + feather are capped to it
+    int colorRingWidth = 0;       // px of known pixels colour match samples; kept from the job, so a
+                                  //   new feather alone changes only the alpha (0 = from the feather)
+    bool matchAtEdgeOnly = false; // a generative backend's fill (see CandidateBlendOptions)
 };
 
 // Rebuilds a candidate layer from what generation left behind, without generating again:

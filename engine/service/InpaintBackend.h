@@ -45,6 +45,9 @@ public:
     virtual BackendGeometry geometry() const = 0;
     virtual int stepsPerCandidate(const InpaintRequest& request) const = 0;
     virtual Status fill(const FillInput& input, StepMonitor& monitor, Image& filled) = 0;
+    // A generative fill may rightly put new colours in the middle of the region (a red object on
+    // a blue wall); colour match then measures only where the fill meets its surroundings.
+    virtual bool generative() const { return false; }
 };
 
 } // namespace limner::engine

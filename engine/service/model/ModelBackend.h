@@ -32,6 +32,7 @@ public:
     BackendGeometry geometry() const override;
     int stepsPerCandidate(const InpaintRequest& request) const override;
     Status fill(const FillInput& input, StepMonitor& monitor, Image& filled) override;
+    bool generative() const override { return true; }
 
     // "model:" + folder: how requests name a model backend.
     static std::string nameFor(const std::string& folder);
