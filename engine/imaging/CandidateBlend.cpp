@@ -25,24 +25,13 @@ Image both(const Image& a, const Image& b) {
     return imageFromMat(out);
 }
 
-// The part of area within the ring's width of its edge (at least 3 px): where the fill meets
-// the known pixels. The whole area when it is thinner than that.
-Image outerBand(const Image& area, const Image& ring) {
-    const cv::Mat areaMat = matView(area);
-    if (cv::countNonZero(areaMat) == 0)
-        return area;
-    // The ring's width, estimated as its area over the area's perimeter, is close enough here.
-    std::vector<std::vector<cv::Point>> contours;
-    cv::Mat binary = areaMat > 0;
-    cv::findContours(binary.clone(), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE);
-    double perimeter = 0;
-    for (const auto& c : contours)
-        perimeter += cv::arcLength(c, true);
-    const int width =
-        std::max(3, static_cast<int>(cv::countNonZero(matView(ring)) / std::max(1.0, perimeter)));
+// The part of area within `width` pixels (at least 3) of its edge: where the fill meets the
+// known pixels. The whole area when it is thinner than that.
+Image outerBand(const Image& area, int width) {
+    const cv::Mat binary = matView(area) > 0;
+    const int w = std::max(3, width);
     cv::Mat inner;
-    cv::erode(binary, inner,
-              cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * width + 1, 2 * width + 1}));
+    cv::erode(binary, inner, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * w + 1, 2 * w + 1}));
     Image band(area.width, area.height, 1);
     cv::Mat bandMat = matView(band);
     bandMat.setTo(255, binary & ~inner);
@@ -70,9 +59,9 @@ Status blendCandidate(const CandidateBlendInput& in, const CandidateBlendOptions
     const Image none(fill.width, fill.height, 1);
     const Image& matchArea = filledAnything ? in.denoiseMask : none;
     if (options.colorMatch == ColorMatchMode::Statistics)
-        result = matchColors(result,
-                             options.matchAtEdgeOnly ? outerBand(matchArea, in.colorRing) : matchArea,
-                             matchArea, in.original, in.colorRing);
+        result = matchColors(
+            result, options.matchBand > 0 ? outerBand(matchArea, options.matchBand) : matchArea,
+            matchArea, in.original, in.colorRing);
     else if (options.colorMatch == ColorMatchMode::Histogram)
         result = matchHistograms(result, matchArea, in.original, in.colorRing);
 

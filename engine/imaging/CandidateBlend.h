@@ -24,9 +24,10 @@ struct CandidateBlendInput {
 struct CandidateBlendOptions {
     ColorMatchMode colorMatch = ColorMatchMode::Statistics;
     bool poisson = false; // gradient-domain blending (poissonBlend) inside the blend mask
-    // Statistics colour match measured on the fill's outer band only (where it meets the known
-    // pixels), so new content in the middle keeps its colours: for generative backends.
-    bool matchAtEdgeOnly = false;
+    // > 0: statistics colour match measured only on the fill's outer band of this many pixels
+    // (at least 3), where it meets the known pixels, so new content in the middle keeps its
+    // colours — for generative backends (the colour ring's width). 0: the whole area.
+    int matchBand = 0;
 };
 
 // Turns a backend's pixels into a candidate layer (RGBA, alpha = blend mask): pixels the

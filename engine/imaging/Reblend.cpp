@@ -48,18 +48,19 @@ Status reblendCandidate(const Image& generated, const Image& reference, const Im
     const Image blendMask = makeBlendMask(userMask, settings.blendGrow, settings.blendFeather, reach);
     const int denoiseGrow = std::max(settings.denoiseGrow, 0);
     const Image denoiseMask = softGrownMask(userMask, denoiseGrow, denoiseFeather(denoiseGrow));
-    Image ring = colorRingAround(denoiseMask, settings.colorRingWidth > 0
-                                                  ? settings.colorRingWidth
-                                                  : colorRingWidth(settings.blendFeather));
+    const int ringWidth =
+        settings.colorRingWidth > 0 ? settings.colorRingWidth : colorRingWidth(settings.blendFeather);
+    Image ring = colorRingAround(denoiseMask, ringWidth);
     // The ring must hold real picture only.
     for (int y = 0; y < ring.height; ++y)
         for (int x = 0; x < ring.width; ++x)
             if (reference.channels == 4 && reference.pixel(x, y)[3] == 0)
                 ring.pixel(x, y)[0] = 0;
     const CandidateBlendInput input{generated, original, changed, denoiseMask, ring, blendMask};
-    return blendCandidate(
-        input, CandidateBlendOptions{settings.colorMatch, settings.poisson, settings.matchAtEdgeOnly},
-        layer);
+    return blendCandidate(input,
+                          CandidateBlendOptions{settings.colorMatch, settings.poisson,
+                                                settings.matchAtEdgeOnly ? ringWidth : 0},
+                          layer);
 }
 
 } // namespace limner::engine::imaging

@@ -106,7 +106,7 @@ Status InpaintJobRunner::run(const InpaintRequest& request, InpaintResult& resul
     blendOptions.colorMatch =
         request.composite.colorMatch ? request.composite.colorMatchMode : imaging::ColorMatchMode::Off;
     blendOptions.poisson = request.composite.poisson;
-    blendOptions.matchAtEdgeOnly = m_backend.generative();
+    blendOptions.matchBand = m_backend.generative() ? result.colorRingWidth : 0;
     const int stepsPerCandidate = std::max(1, m_backend.stepsPerCandidate(request));
     for (int index = 0; index < request.candidates; ++index) {
         const int firstStep = 1 + index * (stepsPerCandidate + 1);

@@ -206,6 +206,18 @@ Status loadMovq(const StageOptions& o, VqModel& movq) {
     return VqModel::load(config, weights.weights, at::kCPU, at::kFloat, movq);
 }
 
+// One 64 × 64 crop of each image, at offsets that are multiples of `step`.
+at::Tensor randomCrops(const at::Tensor& images, WorldRandom& rng, int step) {
+    constexpr int kCrop = 64;
+    std::vector<at::Tensor> crops;
+    for (std::int64_t i = 0; i < images.size(0); ++i) {
+        const int x0 = rng.between(0, (kSceneSide - kCrop) / step) * step;
+        const int y0 = rng.between(0, (kSceneSide - kCrop) / step) * step;
+        crops.push_back(images.slice(0, i, i + 1).slice(2, y0, y0 + kCrop).slice(3, x0, x0 + kCrop));
+    }
+    return at::cat(crops);
+}
+
 // ᾱ_t for the 1000 training steps of a diffusers beta schedule.
 at::Tensor alphasCumprod(bool squaredCos) {
     std::vector<double> betas(1000);
@@ -280,12 +292,7 @@ Status trainAutoencoder(const StageOptions& o) {
         const SceneBatch b = sceneBatch(
             o.seed, kAutoencoderScenes + static_cast<std::uint64_t>(step) * o.batch, o.batch);
         WorldRandom rng(o.seed * 5555 + static_cast<std::uint64_t>(step));
-        std::vector<at::Tensor> crops;
-        for (int i = 0; i < o.batch; ++i) {
-            const int x0 = rng.between(0, kSceneSide - 64), y0 = rng.between(0, kSceneSide - 64);
-            crops.push_back(b.images.slice(0, i, i + 1).slice(2, y0, y0 + 64).slice(3, x0, x0 + 64));
-        }
-        const at::Tensor x = at::cat(crops) * 2 - 1;
+        const at::Tensor x = randomCrops(b.images, rng, 1) * 2 - 1;
         const at::Tensor z = movq.encode(x);
         const at::Tensor y = movq.decode(z, true);
         // Pixels (L1 + L2) and a pull of the latents' mean square to 1, which keeps them at the
@@ -347,12 +354,7 @@ Status trainRobustDecoder(const StageOptions& o) {
         const SceneBatch b = sceneBatch(
             o.seed, kRobustDecoderScenes + static_cast<std::uint64_t>(step) * o.batch, o.batch);
         WorldRandom rng(o.seed * 4444 + static_cast<std::uint64_t>(step));
-        std::vector<at::Tensor> crops;
-        for (int i = 0; i < o.batch; ++i) {
-            const int x0 = rng.between(0, 8) * 8, y0 = rng.between(0, 8) * 8;
-            crops.push_back(b.images.slice(0, i, i + 1).slice(2, y0, y0 + 64).slice(3, x0, x0 + 64));
-        }
-        const at::Tensor x = at::cat(crops) * 2 - 1;
+        const at::Tensor x = randomCrops(b.images, rng, 8) * 2 - 1;
         at::Generator gen = generatorFor(o.seed, step, 6);
         at::Tensor z;
         {
