@@ -13,6 +13,11 @@ namespace {
 // fades out with it: far from the soft edge the layer keeps its own (colour-matched) tone.
 constexpr double kFullStrength = 0.25;
 
+// A difference larger than this (per channel, 0–255) is an edge of the picture that the fill
+// did not continue (a dark helmet beside a light wall), not a tone offset: it counts only up to
+// this much, so it cannot carry its colour far into the fill.
+constexpr int kLargestTone = 24;
+
 } // namespace
 
 void evenToneAtSoftEdge(Image& layer, const Rect& region, const Image& base, const Image& final,
@@ -36,9 +41,9 @@ void evenToneAtSoftEdge(Image& layer, const Rect& region, const Image& base, con
             if (base.channels == 4 && old[3] == 0)
                 continue;
             cv::Vec3f& d = difference.at<cv::Vec3f>(y, x);
-            for (int c = 0; c < 3; ++c) {
-                d[c] = static_cast<float>(int(old[c]) - int(px[c]));
-            }
+            for (int c = 0; c < 3; ++c)
+                d[c] = static_cast<float>(
+                    std::clamp(int(old[c]) - int(px[c]), -kLargestTone, kLargestTone));
             weight.at<float>(y, x) = 1.0f;
             any = true;
         }

@@ -48,33 +48,39 @@ PlannedOutpaint outpaintWithTelea(const Image& photo, int right, int bottom, int
     return out;
 }
 
-} // namespace
-
 // ΔE 2.3 (CIE 1976) is the just-noticeable difference between two flat patches side by side; a
 // smooth fill's own 8-px strips differ by up to about 3 at the 95th percentile (the frames'
 // middle lines). Before the frames faded out at their inner sides and evened out the tone where
 // they meet, 5 % of the border segments stepped by more than 6 (6.8 on the cat, 6.2 on the
 // coffee): soft rectangles anyone sees. Below 4 the borders are no more visible than the fill's
 // own texture.
+// Measures the border steps of one planned outpaint against that limit.
+void checkBorderSteps(const Image& photo, int right, int bottom, int frame) {
+    constexpr double kVisibleStep = 4.0;
+    const PlannedOutpaint out = outpaintWithTelea(photo, right, bottom, frame);
+    REQUIRE(out.frames.size() > 8);
+    const FrameBorderSteps steps = measureFrameBorderSteps(out.result, out.newArea, out.frames);
+    REQUIRE(steps.borders.segments > 200);
+    INFO("border steps: mean " << steps.borders.mean << ", p95 " << steps.borders.p95 << ", max "
+                               << steps.borders.max << "; middle lines p95 " << steps.midlines.p95
+                               << "; " << out.frames.size() << " frames");
+    CHECK(steps.borders.p95 < kVisibleStep);
+}
+
+} // namespace
+
 TEST_CASE("the frames of a planned outpaint meet without tone steps at their borders",
           "[outpaint][plan][seam]") {
-    constexpr double kVisibleStep = 4.0;
     SECTION("cat, 400 px right and 200 px down in 192-px frames") {
-        const PlannedOutpaint out = outpaintWithTelea(chelseaPhoto(), 400, 200, 192);
-        REQUIRE(out.frames.size() > 8);
-        const FrameBorderSteps steps = measureFrameBorderSteps(out.result, out.newArea, out.frames);
-        REQUIRE(steps.borders.segments > 200);
-        INFO("border steps: mean " << steps.borders.mean << ", p95 " << steps.borders.p95
-                                   << "; middle lines p95 " << steps.midlines.p95);
-        CHECK(steps.borders.p95 < kVisibleStep);
+        checkBorderSteps(chelseaPhoto(), 400, 200, 192);
     }
     SECTION("coffee, 300 px right in 128-px frames") {
-        const PlannedOutpaint out = outpaintWithTelea(coffeePhoto(), 300, 0, 128);
-        REQUIRE(out.frames.size() > 8);
-        const FrameBorderSteps steps = measureFrameBorderSteps(out.result, out.newArea, out.frames);
-        REQUIRE(steps.borders.segments > 200);
-        INFO("border steps: mean " << steps.borders.mean << ", p95 " << steps.borders.p95
-                                   << "; middle lines p95 " << steps.midlines.p95);
-        CHECK(steps.borders.p95 < kVisibleStep);
+        checkBorderSteps(coffeePhoto(), 300, 0, 128);
+    }
+    // A dark helmet and pedestal meet the light wall at the picture's right edge. When the
+    // tone was evened out with the plain mean difference there, their darkness spread into
+    // the frames as soft dark rectangles (p95 4.16).
+    SECTION("astronaut, 300 px right in 128-px frames") {
+        checkBorderSteps(astronautPhoto(), 300, 0, 128);
     }
 }
