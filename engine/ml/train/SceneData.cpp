@@ -50,9 +50,34 @@ TokenIds tokenIds(const ClipTokenizer& tokenizer, const std::vector<std::string>
             at::tensor(mask, at::kLong).view({n, length})};
 }
 
-at::Tensor trainingMasks(const std::vector<Scene>& scenes, WorldRandom& rng) {
+PixelBox objectBox(const WorldObject& o, int margin) {
+    const int grow = o.radius + margin;
+    return {std::max(0, o.cx - grow), std::max(0, o.cy - grow), std::min(kSceneSide, o.cx + grow + 1),
+            std::min(kSceneSide, o.cy + grow + 1)};
+}
+
+at::Tensor clipPixelsOfBox(const at::Tensor& image01, const PixelBox& box,
+                           const nlohmann::json& processor) {
+    const std::int64_t size = processor.at("size").at("shortest_edge").get<std::int64_t>();
+    const at::Tensor crop = image01.slice(2, box.y0, box.y1).slice(3, box.x0, box.x1);
+    const std::int64_t h = crop.size(2), w = crop.size(3);
+    const double scale = static_cast<double>(size) / static_cast<double>(std::min(h, w));
+    const std::int64_t rh = std::max<std::int64_t>(size, static_cast<std::int64_t>(h * scale + 0.5));
+    const std::int64_t rw = std::max<std::int64_t>(size, static_cast<std::int64_t>(w * scale + 0.5));
+    const at::Tensor resized = at::_upsample_bicubic2d_aa(crop, {rh, rw}, false);
+    const std::int64_t top = (rh - size) / 2, left = (rw - size) / 2;
+    const std::vector<double> mean = processor.at("image_mean").get<std::vector<double>>();
+    const std::vector<double> stdev = processor.at("image_std").get<std::vector<double>>();
+    return (resized.slice(2, top, top + size).slice(3, left, left + size) -
+            at::tensor(mean, at::kFloat).view({1, 3, 1, 1})) /
+           at::tensor(stdev, at::kFloat).view({1, 3, 1, 1});
+}
+
+TrainingMasks trainingMasks(const std::vector<Scene>& scenes, const std::vector<int>& targets,
+                            WorldRandom& rng) {
     const int side = kSceneSide;
     at::Tensor masks = at::zeros({static_cast<std::int64_t>(scenes.size()), 1, side, side});
+    std::vector<bool> onTarget(scenes.size(), false);
     auto a = masks.accessor<float, 4>();
     const auto box = [&](std::size_t i, int x0, int y0, int x1, int y1) {
         for (int y = std::max(0, y0); y < std::min(side, y1); ++y)
@@ -61,12 +86,11 @@ at::Tensor trainingMasks(const std::vector<Scene>& scenes, WorldRandom& rng) {
     };
     for (std::size_t i = 0; i < scenes.size(); ++i) {
         const int kind = rng.below(100);
-        if (kind < 45 && !scenes[i].objects.empty()) {
-            const WorldObject& o =
-                scenes[i].objects[rng.below(static_cast<int>(scenes[i].objects.size()))];
-            const int margin = rng.between(2, 10);
-            box(i, o.cx - o.radius - margin, o.cy - o.radius - margin, o.cx + o.radius + margin,
-                o.cy + o.radius + margin);
+        if (kind < 45 && targets[i] >= 0 && targets[i] < static_cast<int>(scenes[i].objects.size())) {
+            const PixelBox b =
+                objectBox(scenes[i].objects[static_cast<std::size_t>(targets[i])], rng.between(2, 10));
+            box(i, b.x0, b.y0, b.x1, b.y1);
+            onTarget[i] = true;
         } else if (kind < 65) {
             const int w = rng.between(16, 96), h = rng.between(16, 96);
             const int x = rng.between(0, side - w), y = rng.between(0, side - h);
@@ -119,7 +143,7 @@ at::Tensor trainingMasks(const std::vector<Scene>& scenes, WorldRandom& rng) {
             box(i, 0, 0, side, side);
         }
     }
-    return masks;
+    return {masks, onTarget};
 }
 
 } // namespace limner::engine::ml::train

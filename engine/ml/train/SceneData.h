@@ -34,9 +34,26 @@ struct TokenIds {
 };
 TokenIds tokenIds(const ClipTokenizer& tokenizer, const std::vector<std::string>& texts, int length);
 
-// Regenerate masks for the decoder ([count, 1, 128, 128], 1 = regenerate): one object's box
-// grown by a margin (45 %), a random box (20 %), brush strokes (10 %), an outpainting border
-// (15 %) or the whole image (10 %).
-at::Tensor trainingMasks(const std::vector<Scene>& scenes, WorldRandom& rng);
+// An object's box grown by `margin` px, clipped to the scene: [x0, x1) × [y0, y1).
+struct PixelBox {
+    int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+};
+PixelBox objectBox(const WorldObject& object, int margin);
+
+// What CLIP sees of one box of a picture ([1, 3, side, side] in [0, 1]), prepared as
+// KandinskyPrior::imageEmbedding prepares any picture (and so as the evaluation's CLIP judge
+// sees a crop): shortest side to image_size, centre crop, normalise. [1, 3, size, size].
+at::Tensor clipPixelsOfBox(const at::Tensor& image01, const PixelBox& box,
+                           const nlohmann::json& processorConfig);
+
+// Regenerate masks for the decoder ([count, 1, 128, 128], 1 = regenerate): the box of the
+// scene's object `targets[i]` grown by a margin (45 %, onTarget[i] true), a random box (20 %),
+// brush strokes (10 %), an outpainting border (15 %) or the whole image (10 %).
+struct TrainingMasks {
+    at::Tensor masks;
+    std::vector<bool> onTarget;
+};
+TrainingMasks trainingMasks(const std::vector<Scene>& scenes, const std::vector<int>& targets,
+                            WorldRandom& rng);
 
 } // namespace limner::engine::ml::train

@@ -17,6 +17,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <algorithm>
 #include <c10/core/GradMode.h>
 #include <chrono>
 #include <cmath>
@@ -89,10 +90,19 @@ Status runLoop(const char* stage, const StageOptions& o, const std::map<std::str
     AdamW optimiser(parameters);
     const std::string checkpoint =
         (fs::path(o.work) / (std::string(stage) + ".checkpoint.safetensors")).string();
-    std::map<std::string, const Trainable*> constParts(parts.begin(), parts.end());
+    // The moving average lives in the checkpoint as one more part, so a resumed stage goes on
+    // averaging where it stopped.
+    Trainable average;
+    std::map<std::string, Trainable*> saved = parts;
+    if (o.emaDecay > 0) {
+        for (const auto& [name, tensor] : parameters)
+            average.weights[name] = tensor.detach().clone();
+        saved["ema"] = &average;
+    }
+    std::map<std::string, const Trainable*> constParts(saved.begin(), saved.end());
     std::int64_t step = 0;
     double spent = 0;
-    if (Status s = Checkpoint::load(checkpoint, parts, optimiser, step, spent); s) {
+    if (Status s = Checkpoint::load(checkpoint, saved, optimiser, step, spent); s) {
         std::printf("%s: resuming at step %lld (%.0f s spent)\n", stage, static_cast<long long>(step),
                     spent);
     } else if (s.code() != Status::Code::NotFound) {
@@ -124,6 +134,12 @@ Status runLoop(const char* stage, const StageOptions& o, const std::map<std::str
         loss.backward();
         const double norm = optimiser.step(lr);
         ++step;
+        if (o.emaDecay > 0) {
+            c10::NoGradGuard noGrad;
+            const double decay = std::min(o.emaDecay, (1.0 + step) / (10.0 + step));
+            for (const auto& [name, tensor] : parameters)
+                average.weights.at(name).mul_(decay).add_(tensor.detach(), 1 - decay);
+        }
         lossSum += loss.item<double>();
         ++lossCount;
         if (step % o.logEvery == 0 || step == o.steps) {
@@ -147,10 +163,18 @@ Status runLoop(const char* stage, const StageOptions& o, const std::map<std::str
         }
     }
     spent = spentBefore + std::chrono::duration<double>(Clock::now() - start).count();
-    std::printf("%s: finished at step %lld after %.0f s of training\n", stage,
-                static_cast<long long>(step), spent);
+    std::printf("%s: finished at step %lld after %.0f s of training%s\n", stage,
+                static_cast<long long>(step), spent,
+                o.emaDecay > 0 ? "; the moving average of the weights is kept" : "");
     std::fflush(stdout);
-    return Checkpoint::save(checkpoint, constParts, optimiser, step, spent);
+    if (Status s = Checkpoint::save(checkpoint, constParts, optimiser, step, spent); !s)
+        return s;
+    if (o.emaDecay > 0) {
+        c10::NoGradGuard noGrad;
+        for (const auto& [name, tensor] : parameters)
+            tensor.detach().copy_(average.weights.at(name));
+    }
+    return Status::ok();
 }
 
 at::Generator generatorFor(std::uint64_t seed, std::int64_t step, std::uint64_t stream) {
@@ -239,6 +263,23 @@ at::Tensor alphasCumprod(bool squaredCos) {
         out[i] = static_cast<float>(product);
     }
     return at::tensor(out);
+}
+
+struct ObjectBoxPixels {
+    at::Tensor pixels; // CLIP's view of the box, [1, 3, size, size]
+    std::string phrase;
+};
+
+// One object of scene i, chosen at random, in its box grown by 2–10 px.
+ObjectBoxPixels objectBoxPixels(const SceneBatch& b, std::size_t i, WorldRandom& rng,
+                                const nlohmann::json& processor) {
+    const Scene& scene = b.scenes[i];
+    const WorldObject& object =
+        scene.objects[static_cast<std::size_t>(rng.below(static_cast<int>(scene.objects.size())))];
+    const std::int64_t row = static_cast<std::int64_t>(i);
+    return {clipPixelsOfBox(b.images.slice(0, row, row + 1), objectBox(object, rng.between(2, 10)),
+                            processor),
+            objectPhrase(object)};
 }
 
 } // namespace
@@ -418,21 +459,38 @@ Status trainClip(const StageOptions& o) {
             ClipVisionModel::load(visionConfig, vision.weights, at::kCPU, at::kFloat, visionModel);
         !s)
         return s;
+    // Half of each batch is whole scenes with their captions, half is one object's box (as a
+    // person selects it, or as the evaluation crops a fill) with that object's phrase. Texts
+    // that occur twice in a batch are both right answers.
     const auto loss = [&](std::int64_t step) {
+        const int half = o.batch / 2;
         const SceneBatch b =
             sceneBatch(o.seed, kClipScenes + static_cast<std::uint64_t>(step) * o.batch, o.batch);
-        std::vector<std::string> captions;
-        for (std::size_t i = 0; i < b.scenes.size(); ++i)
-            captions.push_back(
-                captionVariant(b.scenes[i], static_cast<int>(step * 7 + i) % 5 == 4 ? 1 : 0));
-        const at::Tensor ids = tokenIds(tokenizer, captions, MiniModel::kTokens).ids;
+        WorldRandom rng(o.seed * 3333 + static_cast<std::uint64_t>(step));
+        std::vector<std::string> texts;
+        std::vector<at::Tensor> pixels{clipPixels(b.images.slice(0, 0, half), processor)};
+        for (int i = 0; i < half; ++i)
+            texts.push_back(captionVariant(b.scenes[static_cast<std::size_t>(i)],
+                                           static_cast<int>(step * 7 + i) % 5 == 4 ? 1 : 0));
+        for (int i = half; i < o.batch; ++i) {
+            const ObjectBoxPixels box = objectBoxPixels(b, static_cast<std::size_t>(i), rng, processor);
+            pixels.push_back(box.pixels);
+            texts.push_back(box.phrase);
+        }
+        const at::Tensor ids = tokenIds(tokenizer, texts, MiniModel::kTokens).ids;
         const at::Tensor t = textModel.forward(ids, at::Tensor(), false).textEmbeds;
-        const at::Tensor v = visionModel.forward(clipPixels(b.images, processor), false).imageEmbeds;
+        const at::Tensor v = visionModel.forward(at::cat(pixels), false).imageEmbeds;
         const at::Tensor tn = t / t.norm(2, 1, true), vn = v / v.norm(2, 1, true);
         const at::Tensor logits =
             vn.matmul(tn.t()) * temperature.weights.at("logit_scale").clamp_max(std::log(100.0)).exp();
-        const at::Tensor labels = at::arange(o.batch, at::kLong);
-        return (at::cross_entropy_loss(logits, labels) + at::cross_entropy_loss(logits.t(), labels)) /
+        std::vector<float> same(static_cast<std::size_t>(o.batch) * o.batch);
+        for (int i = 0; i < o.batch; ++i)
+            for (int j = 0; j < o.batch; ++j)
+                same[static_cast<std::size_t>(i) * o.batch + j] = texts[i] == texts[j] ? 1.f : 0.f;
+        const at::Tensor target = at::tensor(same).view({o.batch, o.batch});
+        const at::Tensor p = target / target.sum(1, true); // symmetric, so rows serve both ways
+        return -((p * at::log_softmax(logits, 1)).sum(1).mean() +
+                 (p * at::log_softmax(logits.t(), 1)).sum(1).mean()) /
                2;
     };
     std::map<std::string, Trainable*> parts{
@@ -455,6 +513,40 @@ Status trainClip(const StageOptions& o) {
         const double top1 =
             (sim.argmax(1) == at::arange(256, at::kLong)).to(at::kFloat).mean().item<double>();
         std::printf("clip: image-to-caption top-1 among 256 unseen scenes %.1f %%\n", 100 * top1);
+        // One object's box against its phrase and nine others of the same size word (the
+        // evaluation's question, asked of true pictures).
+        WorldRandom rng(o.seed * 2222);
+        int hits = 0;
+        for (std::size_t i = 0; i < b.scenes.size(); ++i) {
+            const WorldObject& object = b.scenes[i].objects[i % b.scenes[i].objects.size()];
+            std::vector<std::string> phrases{objectPhrase(object)};
+            while (phrases.size() < 10) {
+                WorldObject other = object;
+                other.colour = rng.below(static_cast<int>(worldColours().size()));
+                other.shape = static_cast<Shape>(rng.below(kShapeCount));
+                if (std::find(phrases.begin(), phrases.end(), objectPhrase(other)) == phrases.end())
+                    phrases.push_back(objectPhrase(other));
+            }
+            const at::Tensor pt =
+                textModel
+                    .forward(tokenIds(tokenizer, phrases, MiniModel::kTokens).ids, at::Tensor(), false)
+                    .textEmbeds;
+            const at::Tensor pv =
+                visionModel
+                    .forward(clipPixelsOfBox(b.images.slice(0, static_cast<std::int64_t>(i),
+                                                            static_cast<std::int64_t>(i) + 1),
+                                             objectBox(object, 4), processor),
+                             false)
+                    .imageEmbeds;
+            hits += (pv / pv.norm(2, 1, true))
+                                .matmul((pt / pt.norm(2, 1, true)).t())
+                                .argmax(1)
+                                .item<std::int64_t>() == 0
+                        ? 1
+                        : 0;
+        }
+        std::printf("clip: object box to its phrase, top-1 among 10, %.1f %% of 256 unseen scenes\n",
+                    100.0 * hits / static_cast<double>(b.scenes.size()));
     }
     text.setTrainable(false);
     vision.setTrainable(false);
@@ -477,10 +569,15 @@ Status trainPrior(const StageOptions& o) {
         // clip_mean / clip_std: statistics of the image embeddings, not trained.
         c10::NoGradGuard noGrad;
         std::vector<at::Tensor> embeds;
+        WorldRandom rng(o.seed * 6666);
         for (int chunk = 0; chunk < 8; ++chunk) {
             const SceneBatch b = sceneBatch(o.seed, kStatisticsScenes + 2000 + chunk * 256, 256);
             embeds.push_back(
                 towers.vision.forward(clipPixels(b.images, towers.processor), false).imageEmbeds);
+            std::vector<at::Tensor> boxes;
+            for (std::size_t i = 0; i < b.scenes.size(); ++i)
+                boxes.push_back(objectBoxPixels(b, i, rng, towers.processor).pixels);
+            embeds.push_back(towers.vision.forward(at::cat(boxes), false).imageEmbeds);
         }
         const at::Tensor all = at::cat(embeds);
         weights.weights.at("clip_mean").requires_grad_(false).copy_(all.mean(0, true));
@@ -496,20 +593,31 @@ Status trainPrior(const StageOptions& o) {
         const SceneBatch b =
             sceneBatch(o.seed, kPriorScenes + static_cast<std::uint64_t>(step) * o.batch, o.batch);
         at::Generator gen = generatorFor(o.seed, step, 4);
+        WorldRandom rng(o.seed * 8888 + static_cast<std::uint64_t>(step));
+        // Half the rows: a scene's caption (or, 10 %, nothing) → the scene's embedding; the
+        // other half: one object's phrase → the embedding of that object's box, which is what
+        // a prompt typed for a masked region asks the decoder for.
+        const int half = o.batch / 2;
         std::vector<std::string> captions;
-        for (std::size_t i = 0; i < b.scenes.size(); ++i) {
-            const std::uint64_t r = static_cast<std::uint64_t>(step) * 131 + i * 17;
-            captions.push_back(r % 10 == 0
-                                   ? std::string()
-                                   : captionVariant(b.scenes[i], static_cast<int>(r / 10 % 12)));
+        std::vector<at::Tensor> pixels{clipPixels(b.images.slice(0, 0, half), towers.processor)};
+        for (int i = 0; i < half; ++i) {
+            const std::uint64_t r =
+                static_cast<std::uint64_t>(step) * 131 + static_cast<std::uint64_t>(i) * 17;
+            captions.push_back(r % 10 == 0 ? std::string()
+                                           : captionVariant(b.scenes[static_cast<std::size_t>(i)],
+                                                            static_cast<int>(r / 10 % 2)));
+        }
+        for (int i = half; i < o.batch; ++i) {
+            const ObjectBoxPixels box =
+                objectBoxPixels(b, static_cast<std::size_t>(i), rng, towers.processor);
+            pixels.push_back(box.pixels);
+            captions.push_back(box.phrase);
         }
         at::Tensor target, projection, hidden;
         TokenIds tokens = tokenIds(towers.tokenizer, captions, MiniModel::kTokens);
         {
             c10::NoGradGuard noGrad;
-            target = (towers.vision.forward(clipPixels(b.images, towers.processor), false).imageEmbeds -
-                      mean) /
-                     stdev;
+            target = (towers.vision.forward(at::cat(pixels), false).imageEmbeds - mean) / stdev;
             const ClipTextModel::Output out = towers.text.forward(tokens.ids, at::Tensor(), false);
             projection = out.textEmbeds;
             hidden = out.lastHiddenState;
@@ -556,32 +664,65 @@ Status trainDecoder(const StageOptions& o) {
                 .forward(at::zeros({1, 3, MiniModel::kImageSize, MiniModel::kImageSize}), false)
                 .imageEmbeds;
     }
-    // The scenes' latents and image embeddings, computed once with the frozen MoVQ and image
-    // tower (and kept in the work folder): each scene is seen several times, under other masks,
-    // noise levels and guidance drops.
-    at::Tensor allLatents, allEmbeds;
-    const std::int64_t sceneCount = 16384;
+    // Computed once with the frozen MoVQ and image tower (and kept in the work folder), since
+    // each scene is seen several times, under other masks, noise levels and guidance drops:
+    // every scene's latents and image embedding; for one object of it (its "target"), the
+    // embedding of the object's box, and the latents and embedding of the scene without it.
+    const std::int64_t sceneCount = o.decoderScenes;
+    const auto targetOf = [&](std::int64_t row, const Scene& scene) {
+        WorldRandom r(o.seed * 9999 + static_cast<std::uint64_t>(row));
+        return std::pair<int, int>(r.below(static_cast<int>(scene.objects.size())), r.between(2, 10));
+    };
+    at::Tensor allLatents, allEmbeds, boxEmbeds, withoutLatents, withoutEmbeds;
     const std::string cache = (fs::path(o.work) / "decoder-data.safetensors").string();
     {
         Safetensors file;
-        if (Safetensors::open(cache, file) && file.contains("latents") &&
+        if (Safetensors::open(cache, file) && file.contains("without_latents") &&
             file.tensor("latents", allLatents) && file.tensor("embeds", allEmbeds) &&
-            allLatents.size(0) == sceneCount) {
+            file.tensor("box_embeds", boxEmbeds) && file.tensor("without_latents", withoutLatents) &&
+            file.tensor("without_embeds", withoutEmbeds) && allLatents.size(0) == sceneCount) {
             std::printf("decoder: %lld scenes' latents from %s\n", static_cast<long long>(sceneCount),
                         cache.c_str());
         } else {
             c10::NoGradGuard noGrad;
-            std::vector<at::Tensor> latents, embeds;
+            std::vector<at::Tensor> latents, embeds, boxes, wLatents, wEmbeds;
             for (std::int64_t first = 0; first < sceneCount; first += 256) {
                 const SceneBatch b =
-                    sceneBatch(o.seed, kDecoderScenes + static_cast<std::uint64_t>(first), 256);
+                    sceneBatch(o.seed, kDecoderScenes + static_cast<std::uint64_t>(first),
+                               static_cast<int>(std::min<std::int64_t>(256, sceneCount - first)));
+                std::vector<at::Tensor> boxPixels, without;
+                for (std::size_t i = 0; i < b.scenes.size(); ++i) {
+                    const auto [target, margin] =
+                        targetOf(first + static_cast<std::int64_t>(i), b.scenes[i]);
+                    const std::int64_t row = static_cast<std::int64_t>(i);
+                    boxPixels.push_back(clipPixelsOfBox(
+                        b.images.slice(0, row, row + 1),
+                        objectBox(b.scenes[i].objects[static_cast<std::size_t>(target)], margin),
+                        towers.processor));
+                    Scene rest = b.scenes[i];
+                    rest.objects.erase(rest.objects.begin() + target);
+                    without.push_back(imageTensor(render(rest)));
+                }
+                const at::Tensor withoutImages = at::cat(without);
                 latents.push_back(movq.encode(b.images * 2 - 1));
                 embeds.push_back(
                     towers.vision.forward(clipPixels(b.images, towers.processor), false).imageEmbeds);
+                boxes.push_back(towers.vision.forward(at::cat(boxPixels), false).imageEmbeds);
+                wLatents.push_back(movq.encode(withoutImages * 2 - 1));
+                wEmbeds.push_back(
+                    towers.vision.forward(clipPixels(withoutImages, towers.processor), false)
+                        .imageEmbeds);
             }
             allLatents = at::cat(latents);
             allEmbeds = at::cat(embeds);
-            if (Status s = Safetensors::write(cache, {{"latents", allLatents}, {"embeds", allEmbeds}});
+            boxEmbeds = at::cat(boxes);
+            withoutLatents = at::cat(wLatents);
+            withoutEmbeds = at::cat(wEmbeds);
+            if (Status s = Safetensors::write(cache, {{"latents", allLatents},
+                                                      {"embeds", allEmbeds},
+                                                      {"box_embeds", boxEmbeds},
+                                                      {"without_latents", withoutLatents},
+                                                      {"without_embeds", withoutEmbeds}});
                 !s)
                 return s;
             std::printf("decoder: encoded %lld scenes\n", static_cast<long long>(sceneCount));
@@ -593,20 +734,42 @@ Status trainDecoder(const StageOptions& o) {
         at::Generator gen = generatorFor(o.seed, step, 5);
         const at::Tensor rows = at::randint(0, sceneCount, {o.batch}, gen, at::kLong);
         std::vector<Scene> scenes;
-        for (int i = 0; i < o.batch; ++i)
-            scenes.push_back(makeScene(
-                o.seed, kDecoderScenes + static_cast<std::uint64_t>(rows[i].item<std::int64_t>())));
+        std::vector<int> targets;
+        for (int i = 0; i < o.batch; ++i) {
+            const std::int64_t row = rows[i].item<std::int64_t>();
+            scenes.push_back(makeScene(o.seed, kDecoderScenes + static_cast<std::uint64_t>(row)));
+            targets.push_back(targetOf(row, scenes.back()).first);
+        }
         WorldRandom rng(o.seed * 7777 + static_cast<std::uint64_t>(step));
-        const at::Tensor latents = allLatents.index_select(0, rows);
-        at::Tensor embeds = allEmbeds.index_select(0, rows), keep;
+        at::Tensor latents, embeds, keep;
         {
             c10::NoGradGuard noGrad;
+            const TrainingMasks m = trainingMasks(scenes, targets, rng);
+            // Under the target's box: 60 % the box's own embedding (a prompt for that region), 25 %
+            // the scene's, 15 % erase: the scene without the target, conditioned on its embedding
+            // (what an empty prompt gives). Elsewhere the scene's embedding.
+            std::vector<std::int64_t> source(static_cast<std::size_t>(o.batch), 0);
+            for (int i = 0; i < o.batch; ++i) {
+                if (!m.onTarget[static_cast<std::size_t>(i)])
+                    continue;
+                const int r = rng.below(100);
+                source[static_cast<std::size_t>(i)] = r < 60 ? 1 : r < 85 ? 0 : 2;
+            }
+            const at::Tensor kind = at::tensor(source, at::kLong);
+            const at::Tensor selected = allEmbeds.index_select(0, rows);
+            const at::Tensor isBox = (kind == 1).to(at::kFloat).unsqueeze(1);
+            const at::Tensor isErase = (kind == 2).to(at::kFloat);
+            embeds = selected * (1 - isBox) + boxEmbeds.index_select(0, rows) * isBox;
+            embeds = embeds * (1 - isErase.unsqueeze(1)) +
+                     withoutEmbeds.index_select(0, rows) * isErase.unsqueeze(1);
+            const at::Tensor eraseRows = isErase.view({-1, 1, 1, 1});
+            latents = allLatents.index_select(0, rows) * (1 - eraseRows) +
+                      withoutLatents.index_select(0, rows) * eraseRows;
             // Guidance needs the unconditional model: 10 % of rows get the zero-image embedding.
             const at::Tensor drop = (at::rand({o.batch, 1}, gen) < 0.1).to(at::kFloat);
             embeds = embeds * (1 - drop) + zeroEmbedding * drop;
-            const at::Tensor masks = trainingMasks(scenes, rng);
             keep = KandinskyInpaintPipeline::erodeKeepMask(
-                at::upsample_nearest2d(1 - masks, {latents.size(2), latents.size(3)}));
+                at::upsample_nearest2d(1 - m.masks, {latents.size(2), latents.size(3)}));
         }
         const at::Tensor t = at::randint(0, 1000, {o.batch}, gen, at::kLong);
         const at::Tensor abar = alphas.index_select(0, t).view({-1, 1, 1, 1});

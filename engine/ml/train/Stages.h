@@ -22,6 +22,11 @@ struct StageOptions {
     double learningRate = 1e-3;
     std::uint64_t seed = 1; // the world's training stream
     int logEvery = 25;
+    // > 0: keep an exponential moving average of the trained weights (decay min(emaDecay,
+    // (1 + step) / (10 + step))) and write it instead of the last step's weights.
+    double emaDecay = 0;
+    // The decoder stage's scenes (encoded once into <work>/decoder-data.safetensors).
+    std::int64_t decoderScenes = 16384;
     double checkpointSeconds = 300;
 };
 

@@ -27,13 +27,14 @@ struct Defaults {
     double minutes;
     int batch;
     double learningRate;
+    double emaDecay;
 };
 
 const std::map<std::string, Defaults>& defaults() {
     static const std::map<std::string, Defaults> d{
-        {"movq", {4000, 30, 16, 2e-3}},         {"clip", {3000, 20, 128, 1e-3}},
-        {"prior", {3000, 10, 64, 5e-4}},        {"decoder", {8000, 60, 32, 5e-4}},
-        {"movq-decoder", {2000, 10, 16, 5e-4}},
+        {"movq", {4000, 30, 16, 2e-3, 0}},         {"clip", {3000, 20, 128, 1e-3, 0}},
+        {"prior", {3000, 10, 64, 5e-4, 0.995}},    {"decoder", {8000, 60, 32, 5e-4, 0.999}},
+        {"movq-decoder", {2000, 10, 16, 5e-4, 0}},
     };
     return d;
 }
@@ -42,7 +43,8 @@ int usage() {
     std::fprintf(stderr,
                  "usage: limner-train --model DIR --work DIR [--stage "
                  "tokenizer|movq|clip|prior|decoder|movq-decoder|all]\n"
-                 "                    [--steps N] [--minutes M] [--batch B] [--lr X] [--threads T]\n");
+                 "                    [--steps N] [--minutes M] [--batch B] [--lr X] [--threads T]\n"
+                 "                    [--decoder-scenes N]\n");
     return 2;
 }
 
@@ -80,6 +82,8 @@ int main(int argc, char** argv) {
             lr = std::atof(v);
         else if (a == "--threads")
             threads = std::atoi(v);
+        else if (a == "--decoder-scenes" && std::atoll(v) > 0)
+            base.decoderScenes = std::atoll(v);
         else
             return usage();
     }
@@ -105,6 +109,7 @@ int main(int argc, char** argv) {
             o.minutes = minutes > 0 ? minutes : it->second.minutes;
             o.batch = batch > 0 ? batch : it->second.batch;
             o.learningRate = lr > 0 ? lr : it->second.learningRate;
+            o.emaDecay = it->second.emaDecay;
             o.logEvery = o.steps < 100 ? 1 : 25;
         }
         limner::engine::Status status;
