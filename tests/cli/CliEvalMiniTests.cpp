@@ -104,9 +104,15 @@ TEST_CASE("limner-cli eval-mini measures a model on unseen scenes and prints one
         "\\| colour accuracy \\| [0-9.]+ % \\([0-3] of 3\\) \\| ≥ 85 % \\| (yes|no) \\|"))));
     CHECK(run.out.contains(QRegularExpression(QStringLiteral(
         "\\| CLIP top-1 of 10 prompts \\| [0-9.]+ % \\([0-3] of 3\\) \\| ≥ 70 % \\| (yes|no) \\|"))));
+    CHECK(run.out.contains(QRegularExpression(
+        QStringLiteral("\\| erase PSNR in the mask, model vs Telea \\(mean of the scenes' PSNR; an "
+                       "exact fill counts 99 dB\\) \\| [0-9.]+ dB vs [0-9.]+ dB \\| model above "
+                       "Telea \\| (yes|no) \\|"))));
+    CHECK(run.out.contains(QRegularExpression(
+        QStringLiteral("\\| erase PSNR of all masked pixels together, model vs Telea \\| [0-9.]+ dB "
+                       "vs [0-9.]+ dB \\| model above Telea \\| (yes|no) \\|"))));
     CHECK(run.out.contains(QRegularExpression(QStringLiteral(
-        "\\| erase PSNR in the mask, model vs Telea \\| [0-9.]+ dB vs [0-9.]+ dB \\| model above "
-        "Telea \\| (yes|no) \\|"))));
+        "\\| scenes the model erases closer to the truth than Telea \\| [0-9.]+ % \\([0-3] of 3\\)"))));
     CHECK(run.out.contains(QRegularExpression(
         QStringLiteral("\\| unmasked pixels changed \\| [0-9]+ px in [0-3] of 3 scenes, max change "
                        "[0-9]+/255, up to [0-9]+ px past the mask \\|"))));
@@ -116,6 +122,7 @@ TEST_CASE("limner-cli eval-mini measures a model on unseen scenes and prints one
     CHECK(run.out.contains(QStringLiteral("2 steps")));
     CHECK(breakdownScenes(run.out, QStringLiteral("target colour")) == 3);
     CHECK(breakdownScenes(run.out, QStringLiteral("target shape")) == 3);
+    CHECK(breakdownScenes(run.out, QStringLiteral("background")) == 3);
     const QStringList scenes = sceneLines(run.err);
     REQUIRE(scenes.size() == 3);
     for (int i = 0; i < 3; ++i)
