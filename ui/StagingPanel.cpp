@@ -85,13 +85,15 @@ StagingPanel::StagingPanel(app::Document& document, QWidget* parent)
     for (QPushButton* b : {m_accept, m_rerun, m_reuseSeed, m_remove})
         buttons->addWidget(b);
     buttons->addStretch();
-    auto* row = new QHBoxLayout;
+    // The details sit beside the strip, not under it: the panel is docked at the bottom, and a
+    // few lines of text under the strip would be drawn over its labels when the dock is short.
+    m_details->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_details->setFixedWidth(320);
+    auto* row = new QHBoxLayout(this);
+    row->setContentsMargins(4, 4, 4, 4);
     row->addWidget(m_list, 1);
+    row->addWidget(m_details);
     row->addLayout(buttons);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(row);
-    layout->addWidget(m_details);
 
     connect(&m_document, &app::Document::stagingChanged, this, &StagingPanel::rebuild);
     connect(m_list, &QListWidget::currentRowChanged, this, &StagingPanel::updateButtons);
