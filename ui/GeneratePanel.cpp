@@ -131,12 +131,12 @@ QWidget* GeneratePanel::createDiffusionSettings() {
     m_guidance->setRange(0.0, 30.0);
     m_guidance->setSingleStep(0.5);
     m_guidance->setDecimals(1);
-    // 0 stands for "the family's default" (4 for Kandinsky, 7.5 for Stable Diffusion); below 1
-    // classifier-free guidance does nothing anyway.
+    // 0 stands for "the family's default" (4 for Kandinsky, 1.5 when it has neither prompt nor
+    // image prompt, 7.5 for Stable Diffusion); below 1 classifier-free guidance does nothing.
     m_guidance->setSpecialValueText(tr("Default"));
     m_guidance->setValue(0.0);
-    m_guidance->setToolTip(tr("How closely the fill follows the prompt. Default: 4 for Kandinsky, "
-                              "7.5 for Stable Diffusion."));
+    m_guidance->setToolTip(tr("How closely the fill follows the prompt. Default: 4 for Kandinsky "
+                              "(1.5 with an empty prompt, which erases), 7.5 for Stable Diffusion."));
     m_scheduler = new QComboBox(m_diffusion);
     m_scheduler->setObjectName(QStringLiteral("scheduler"));
     m_scheduler->addItem(tr("Model's own"), QString());

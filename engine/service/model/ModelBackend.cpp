@@ -17,6 +17,9 @@ namespace limner::engine {
 
 namespace {
 
+// unCLIP's default guidance when the picture itself is the reference (no prompt, no image prompt).
+constexpr double kReferenceGuidance = 1.5;
+
 std::string gib(std::uint64_t bytes) {
     std::ostringstream s;
     s.precision(bytes >= (std::uint64_t{10} << 30) ? 0 : 1);
@@ -183,8 +186,14 @@ Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& f
     p.steps = std::max(1, settings.steps);
     if (settings.guidanceScale >= 0)
         p.guidanceScale = settings.guidanceScale;
+    else if (pipeline.family() == ml::InpaintPipeline::Family::StableDiffusion)
+        p.guidanceScale = 7.5;
     else
-        p.guidanceScale = pipeline.family() == ml::InpaintPipeline::Family::StableDiffusion ? 7.5 : 4.0;
+        // With neither prompt nor image prompt, unCLIP's reference is the picture itself, and
+        // strong guidance towards it copies the picture's other objects into the hole (an erase
+        // that paints a second orange square): limner-mini erased 2.0 dB closer to the truth
+        // with 1.5 than with 4 on 40 scenes of its evaluation.
+        p.guidanceScale = p.prompt.empty() && settings.imagePrompts.empty() ? kReferenceGuidance : 4.0;
     p.seed = input.seed;
     p.strength = settings.strength;
     p.scheduler = settings.scheduler;
