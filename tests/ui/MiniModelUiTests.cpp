@@ -55,6 +55,53 @@ double share(const QImage& image, const QRect& rect, QRgb target) {
     return double(hits) / double(rect.width() * rect.height());
 }
 
+// The editor opened with the bundled model, scratch settings, and a picture with a masked box:
+// generate() runs the panel's prompt on it (seed 5, one candidate), accepts the candidate and
+// returns the flattened picture.
+class EditorOnMini {
+public:
+    EditorOnMini()
+        : m_window(m_document, m_client) {
+        REQUIRE(m_scratch.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_scratch.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_scratch.path());
+        QSettings().clear();
+        m_window.resize(1100, 800);
+        m_window.show();
+        REQUIRE(QTest::qWaitForWindowExposed(&m_window));
+        REQUIRE(panel().selectedModel());
+    }
+
+    ui::MainWindow& window() { return m_window; }
+    ui::GeneratePanel& panel() { return *m_window.generatePanel(); }
+
+    QImage generate(const QImage& picture, const QRect& hole, const QString& prompt) {
+        m_document.reset(picture);
+        QImage mask = m_document.mask();
+        mask.fill(0);
+        for (int y = hole.top(); y <= hole.bottom(); ++y)
+            std::fill_n(mask.scanLine(y) + hole.left(), hole.width(), uchar(255));
+        REQUIRE(m_document.setMaskRegion(mask, QStringLiteral("hole")));
+        panel().setPrompt(prompt);
+        panel().setSeed(5);
+        panel().setCandidateCount(1);
+        QSignalSpy ended(m_window.generation(), &ui::GenerationController::jobEnded);
+        m_window.generation()->generate();
+        REQUIRE(ended.wait(240000));
+        INFO(m_window.findChild<QLabel*>(QStringLiteral("message"))->text().toStdString());
+        REQUIRE(m_window.candidatesPanel()->count() == 1);
+        m_window.generation()->accept(0);
+        return m_document.flatten().convertToFormat(QImage::Format_RGB32);
+    }
+
+private:
+    BundledModel m_bundled; // before the window, which chooses its model when it is built
+    QTemporaryDir m_scratch;
+    app::Document m_document;
+    app::EngineClient m_client;
+    ui::MainWindow m_window;
+};
+
 } // namespace
 
 TEST_CASE(
@@ -62,44 +109,14 @@ TEST_CASE(
     "[ui][models][mini]") {
     if (!app::EngineClient::modelsSupported())
         return; // a build without libtorch lists no models (the Models page test covers it)
-    BundledModel bundled;
-    QTemporaryDir scratch;
-    REQUIRE(scratch.isValid());
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, scratch.path());
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, scratch.path());
-    QSettings().clear();
-
-    app::Document document;
-    app::EngineClient client;
-    ui::MainWindow window(document, client);
-    window.resize(1100, 800);
-    window.show();
-    REQUIRE(QTest::qWaitForWindowExposed(&window));
-    ui::GeneratePanel& panel = *window.generatePanel();
-    REQUIRE(panel.selectedModel());
-    CHECK(QDir(panel.selectedModel()->folder).dirName() == QStringLiteral("limner-mini"));
+    EditorOnMini editor;
+    CHECK(QDir(editor.panel().selectedModel()->folder).dirName() == QStringLiteral("limner-mini"));
 
     // A plain blue picture larger than the model's 128 × 128, with a 44 × 44 hole.
     QImage picture(256, 192, QImage::Format_RGB32);
     picture.fill(qRgb(40, 80, 220));
-    document.reset(picture);
-    QImage mask = document.mask();
-    mask.fill(0);
     const QRect hole(100, 70, 44, 44);
-    for (int y = hole.top(); y <= hole.bottom(); ++y)
-        std::fill_n(mask.scanLine(y) + hole.left(), hole.width(), uchar(255));
-    REQUIRE(document.setMaskRegion(mask, QStringLiteral("hole")));
-    panel.setPrompt(QStringLiteral("a red circle"));
-    panel.setSeed(5);
-    panel.setCandidateCount(1);
-
-    QSignalSpy ended(window.generation(), &ui::GenerationController::jobEnded);
-    window.generation()->generate();
-    REQUIRE(ended.wait(240000));
-    INFO(window.findChild<QLabel*>(QStringLiteral("message"))->text().toStdString());
-    REQUIRE(window.candidatesPanel()->count() == 1);
-    window.generation()->accept(0);
-    const QImage result = document.flatten().convertToFormat(QImage::Format_RGB32);
+    const QImage result = editor.generate(picture, hole, QStringLiteral("a red circle"));
     // Something was generated in the hole (the picture was plain blue there)...
     const double blue = share(result, hole, qRgb(40, 80, 220));
     const double red = share(result, hole, qRgb(220, 40, 40));
@@ -114,7 +131,7 @@ TEST_CASE(
     const QString dir = QStringLiteral(LIMNER_BINARY_DIR "/screenshots");
     QDir().mkpath(dir);
     QCoreApplication::sendPostedEvents();
-    REQUIRE(window.grab().save(dir + QStringLiteral("/limner-mini-red-circle.png")));
+    REQUIRE(editor.window().grab().save(dir + QStringLiteral("/limner-mini-red-circle.png")));
 }
 
 // With an empty prompt the model erases: the picture itself is the reference (the hole filled
@@ -125,22 +142,7 @@ TEST_CASE("limner-mini with an empty prompt erases an object into the wall behin
           "[ui][models][mini]") {
     if (!app::EngineClient::modelsSupported())
         return;
-    BundledModel bundled;
-    QTemporaryDir scratch;
-    REQUIRE(scratch.isValid());
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, scratch.path());
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, scratch.path());
-    QSettings().clear();
-
-    app::Document document;
-    app::EngineClient client;
-    ui::MainWindow window(document, client);
-    window.resize(1100, 800);
-    window.show();
-    REQUIRE(QTest::qWaitForWindowExposed(&window));
-    ui::GeneratePanel& panel = *window.generatePanel();
-    REQUIRE(panel.selectedModel());
-
+    EditorOnMini editor;
     // A blue wall with a yellow and an orange square; the orange one is masked (its box grown
     // by 4 px, as a person would select it).
     QImage picture(256, 192, QImage::Format_RGB32);
@@ -151,23 +153,8 @@ TEST_CASE("limner-mini with an empty prompt erases an object into the wall behin
         for (int y = square.top(); y <= square.bottom(); ++y)
             for (int x = square.left(); x <= square.right(); ++x)
                 picture.setPixel(x, y, colour);
-    document.reset(picture);
-    QImage mask = document.mask();
-    mask.fill(0);
     const QRect hole = orange.adjusted(-4, -4, 4, 4);
-    for (int y = hole.top(); y <= hole.bottom(); ++y)
-        std::fill_n(mask.scanLine(y) + hole.left(), hole.width(), uchar(255));
-    REQUIRE(document.setMaskRegion(mask, QStringLiteral("hole")));
-    panel.setPrompt(QString());
-    panel.setSeed(5);
-    panel.setCandidateCount(1);
-
-    QSignalSpy ended(window.generation(), &ui::GenerationController::jobEnded);
-    window.generation()->generate();
-    REQUIRE(ended.wait(240000));
-    REQUIRE(window.candidatesPanel()->count() == 1);
-    window.generation()->accept(0);
-    const QImage result = document.flatten().convertToFormat(QImage::Format_RGB32);
+    const QImage result = editor.generate(picture, hole, QString());
     const double blue = share(result, hole, qRgb(40, 80, 220));
     const double copied =
         share(result, hole, qRgb(245, 220, 40)) + share(result, hole, qRgb(245, 140, 30));

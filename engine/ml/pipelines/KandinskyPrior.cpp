@@ -201,21 +201,25 @@ Status KandinskyPrior::embed(const std::string& prompt, const std::string& negat
     return Status::ok();
 }
 
-at::Tensor KandinskyPrior::imageEmbedding(const at::Tensor& rgb) const {
-    // CLIPImageProcessor: shortest side to image_size (bicubic, antialiased), centre crop,
-    // normalise with the CLIP mean and std.
-    const std::int64_t size = m_imageEncoder.imageSize();
-    const at::Tensor image = rgb.to(m_device, at::kFloat);
-    const std::int64_t h = image.size(2), w = image.size(3);
+at::Tensor KandinskyPrior::clipInput(const at::Tensor& rgb01, std::int64_t size,
+                                     const std::vector<double>& mean, const std::vector<double>& std) {
+    const std::int64_t h = rgb01.size(2), w = rgb01.size(3);
     const double scale = static_cast<double>(size) / static_cast<double>(std::min(h, w));
     const std::int64_t rh = std::max<std::int64_t>(size, static_cast<std::int64_t>(h * scale + 0.5));
     const std::int64_t rw = std::max<std::int64_t>(size, static_cast<std::int64_t>(w * scale + 0.5));
-    at::Tensor resized = at::_upsample_bicubic2d_aa(image, {rh, rw}, false);
+    at::Tensor resized = at::_upsample_bicubic2d_aa(rgb01, {rh, rw}, false);
     const std::int64_t top = (rh - size) / 2, left = (rw - size) / 2;
     resized = resized.slice(2, top, top + size).slice(3, left, left + size);
-    const at::Tensor mean = at::tensor(m_imageMean, at::kFloat).view({1, 3, 1, 1}).to(m_device);
-    const at::Tensor std = at::tensor(m_imageStd, at::kFloat).view({1, 3, 1, 1}).to(m_device);
-    return m_imageEncoder.forward(((resized - mean) / std).to(m_dtype), false).imageEmbeds;
+    const auto column = [&](const std::vector<double>& v) {
+        return at::tensor(v, at::kFloat).view({1, 3, 1, 1}).to(rgb01.device());
+    };
+    return (resized - column(mean)) / column(std);
+}
+
+at::Tensor KandinskyPrior::imageEmbedding(const at::Tensor& rgb) const {
+    const at::Tensor pixels =
+        clipInput(rgb.to(m_device, at::kFloat), m_imageEncoder.imageSize(), m_imageMean, m_imageStd);
+    return m_imageEncoder.forward(pixels.to(m_dtype), false).imageEmbeds;
 }
 
 } // namespace limner::engine::ml

@@ -35,6 +35,11 @@ public:
     // CLIP image embedding [1, dim] of rgb [1, 3, H, W] in [0, 1] (resized, centre-cropped and
     // normalised as CLIPImageProcessor does).
     at::Tensor imageEmbedding(const at::Tensor& rgb) const;
+    // What the image tower sees of a picture ([n, 3, h, w] in [0, 1], float), as
+    // CLIPImageProcessor prepares it: shortest side to `size` (bicubic, antialiased), centre
+    // crop, normalised with mean and std. [n, 3, size, size].
+    static at::Tensor clipInput(const at::Tensor& rgb01, std::int64_t size,
+                                const std::vector<double>& mean, const std::vector<double>& std);
     // CLIP text embedding [1, dim] of a prompt (the projected end-of-text token), the prior's
     // conditioning; with imageEmbedding() it scores how well a picture matches a text.
     at::Tensor textEmbedding(const std::string& text) const { return encodeText(text).embeds; }

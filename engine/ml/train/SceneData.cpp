@@ -1,5 +1,6 @@
 #include "engine/ml/train/SceneData.h"
 
+#include "engine/ml/pipelines/KandinskyPrior.h"
 #include "engine/ml/tokenizer/ClipTokenizer.h"
 
 #include <ATen/ATen.h>
@@ -30,12 +31,10 @@ SceneBatch sceneBatch(std::uint64_t seed, std::uint64_t first, int count) {
 }
 
 at::Tensor clipPixels(const at::Tensor& images01, const nlohmann::json& processor) {
-    const std::int64_t size = processor.at("size").at("shortest_edge").get<std::int64_t>();
-    const std::vector<double> mean = processor.at("image_mean").get<std::vector<double>>();
-    const std::vector<double> stdev = processor.at("image_std").get<std::vector<double>>();
-    const at::Tensor resized = at::_upsample_bicubic2d_aa(images01, {size, size}, false);
-    return (resized - at::tensor(mean, at::kFloat).view({1, 3, 1, 1})) /
-           at::tensor(stdev, at::kFloat).view({1, 3, 1, 1});
+    return KandinskyPrior::clipInput(images01,
+                                     processor.at("size").at("shortest_edge").get<std::int64_t>(),
+                                     processor.at("image_mean").get<std::vector<double>>(),
+                                     processor.at("image_std").get<std::vector<double>>());
 }
 
 TokenIds tokenIds(const ClipTokenizer& tokenizer, const std::vector<std::string>& texts, int length) {
@@ -58,19 +57,7 @@ PixelBox objectBox(const WorldObject& o, int margin) {
 
 at::Tensor clipPixelsOfBox(const at::Tensor& image01, const PixelBox& box,
                            const nlohmann::json& processor) {
-    const std::int64_t size = processor.at("size").at("shortest_edge").get<std::int64_t>();
-    const at::Tensor crop = image01.slice(2, box.y0, box.y1).slice(3, box.x0, box.x1);
-    const std::int64_t h = crop.size(2), w = crop.size(3);
-    const double scale = static_cast<double>(size) / static_cast<double>(std::min(h, w));
-    const std::int64_t rh = std::max<std::int64_t>(size, static_cast<std::int64_t>(h * scale + 0.5));
-    const std::int64_t rw = std::max<std::int64_t>(size, static_cast<std::int64_t>(w * scale + 0.5));
-    const at::Tensor resized = at::_upsample_bicubic2d_aa(crop, {rh, rw}, false);
-    const std::int64_t top = (rh - size) / 2, left = (rw - size) / 2;
-    const std::vector<double> mean = processor.at("image_mean").get<std::vector<double>>();
-    const std::vector<double> stdev = processor.at("image_std").get<std::vector<double>>();
-    return (resized.slice(2, top, top + size).slice(3, left, left + size) -
-            at::tensor(mean, at::kFloat).view({1, 3, 1, 1})) /
-           at::tensor(stdev, at::kFloat).view({1, 3, 1, 1});
+    return clipPixels(image01.slice(2, box.y0, box.y1).slice(3, box.x0, box.x1), processor);
 }
 
 TrainingMasks trainingMasks(const std::vector<Scene>& scenes, const std::vector<int>& targets,
