@@ -196,8 +196,9 @@ public:
         : m_model(model) {}
 
     // useModel false = the classical Telea fill. result: the flattened picture, RGB888.
+    // reference: an image prompt for the model; null = none.
     QString run(const QImage& input, const QImage& mask, const QString& prompt, bool useModel,
-                quint64 seed, QImage& result, double& seconds) {
+                quint64 seed, QImage& result, double& seconds, const QImage& reference = {}) {
         app::Document document;
         document.reset(input);
         document.setMaskRegion(mask, QStringLiteral("Mask"));
@@ -206,6 +207,9 @@ public:
         if (useModel) {
             if (const QString problem = m_model.applyTo(request); !problem.isEmpty())
                 return problem;
+            if (!reference.isNull())
+                request.diffusion.imagePrompts.push_back(
+                    {app::ImageConvert::toEngineRgb(reference), 1.0});
         }
         if (const QString problem = app::EngineClient::validate(request); !problem.isEmpty())
             return problem;
@@ -289,8 +293,9 @@ public:
         // Inpaint: draw the target into the scene without it.
         QImage drawnResult;
         double seconds = 0;
-        if (QString e = m_jobs.run(truth, mask, QString::fromStdString(out.phrase), true, n,
-                                   drawnResult, seconds);
+        const QString prompt = m_command.targetPicture ? QString() : QString::fromStdString(out.phrase);
+        const QImage reference = m_command.targetPicture ? full.copy(box) : QImage();
+        if (QString e = m_jobs.run(truth, mask, prompt, true, n, drawnResult, seconds, reference);
             !e.isEmpty())
             return e;
         out.seconds += seconds;
@@ -418,8 +423,9 @@ void printTable(QTextStream& table, const EvalMiniCommand& command,
           << " steps, guidance "
           << (settings.guidanceScale < 0 ? QStringLiteral("default")
                                          : QString::number(settings.guidanceScale))
-          << ", one candidate, seed = scene number; "
-          << QStringLiteral("%1 s in all.").arg(wallSeconds, 0, 'f', 1) << "\n\n";
+          << ", one candidate, seed = scene number"
+          << (command.targetPicture ? "; prompted with the target's own picture, not its phrase" : "")
+          << "; " << QStringLiteral("%1 s in all.").arg(wallSeconds, 0, 'f', 1) << "\n\n";
     table << "| measure | result | target | met |\n| --- | --- | --- | --- |\n";
     table << "| scenes | " << n << " | | |\n";
     const double colourRate = 100.0 * all.colourHits / n, clipRate = 100.0 * all.clipHits / n;

@@ -28,6 +28,9 @@ public:
     int first = 0;        // scene number of the first scene
     QString samplesPath;  // where sample pictures go; empty = none
     int sampleScenes = 6; // how many scenes --samples writes (the first ones)
+    // Inpaint with the target's own picture (its box in the whole scene) as the image prompt and
+    // no text: the decoder alone, as if the prior had found the exact embedding.
+    bool targetPicture = false;
 
     // Needs a QCoreApplication. Prints the table (Markdown) on `table` and one line per scene on
     // `log`. Returns an empty string when the evaluation ran, whether or not the targets are met;

@@ -75,11 +75,16 @@ struct EvalMiniOptions {
         QStringLiteral("eval-mini: write the first scenes' inputs, masks and results as PNGs "
                        "into this folder."),
         QStringLiteral("dir")};
+    QCommandLineOption targetPicture{
+        QStringLiteral("target-picture"),
+        QStringLiteral("eval-mini: prompt with the target's own picture (its box in the whole "
+                       "scene, as an image prompt) instead of its phrase: measures the decoder "
+                       "without the prior.")};
 };
 
 EvalMiniOptions addEvalMiniOptions(QCommandLineParser& parser) {
     EvalMiniOptions o;
-    parser.addOptions({o.scenes, o.first, o.samples});
+    parser.addOptions({o.scenes, o.first, o.samples, o.targetPicture});
     return o;
 }
 
@@ -119,6 +124,7 @@ int runEvalMini(const QCommandLineParser& parser, const EvalMiniOptions& o,
         return printUsageError(
             QStringLiteral("--first must be a whole number ≥ 0, not '%1'").arg(parser.value(o.first)));
     command.samplesPath = parser.value(o.samples);
+    command.targetPicture = parser.isSet(o.targetPicture);
     QTextStream table(stdout), log(stderr);
     const QString error = command.run(table, log);
     return error.isEmpty() ? 0 : printError(error);
@@ -242,6 +248,7 @@ int main(int argc, char* argv[]) {
         "  limner-cli outpaint --image in.png --left N --right N --top N --bottom N --out out.png\n"
         "                      [--backend NAME | --model DIR] [--prompt TEXT] [--seed-fill edge]\n"
         "  limner-cli eval-mini [--model DIR] [--scenes N] [--first K] [--samples DIR] [--steps N]\n"
+        "                       [--target-picture]\n"
         "                       (measures limner-mini, or the model given, on unseen scenes)\n\n"
         "The mask is an image of the same size: white = regenerate, black = keep (colour masks are\n"
         "converted to gray, transparent pixels count as black). Output format follows the suffix\n"

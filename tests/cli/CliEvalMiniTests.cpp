@@ -173,6 +173,25 @@ TEST_CASE("limner-cli eval-mini measures a model on unseen scenes and prints one
     const QStringList again = sceneLines(one.err);
     REQUIRE(again.size() == 1);
     CHECK(withoutSeconds(again[0]) == withoutSeconds(scenes[1]));
+
+    // --target-picture: the decoder is prompted with the target's own picture instead of its
+    // phrase; the table says so, and the erase half of the scene (no prompt) is unchanged.
+    const Run picture = runCli(
+        {QStringLiteral("eval-mini"), QStringLiteral("--model"), model, QStringLiteral("--first"),
+         QStringLiteral("1"), QStringLiteral("--scenes"), QStringLiteral("1"),
+         QStringLiteral("--steps"), QStringLiteral("2"), QStringLiteral("--target-picture")});
+    INFO("stderr of --target-picture: " << picture.err.toStdString());
+    REQUIRE(picture.exitCode == 0);
+    CHECK(picture.out.contains(QStringLiteral("prompted with the target's own picture")));
+    CHECK_FALSE(run.out.contains(QStringLiteral("prompted with the target's own picture")));
+    const QStringList pictured = sceneLines(picture.err);
+    REQUIRE(pictured.size() == 1);
+    const auto erasePart = [](const QString& line) {
+        const int start = line.indexOf(QStringLiteral("| erase "));
+        return line.mid(start, line.indexOf(QStringLiteral(" | "), start + 2) - start);
+    };
+    CHECK(erasePart(pictured[0]).startsWith(QStringLiteral("| erase ")));
+    CHECK(erasePart(pictured[0]) == erasePart(scenes[1]));
 }
 
 TEST_CASE("limner-cli eval-mini refuses a missing model in one line with exit code 1",
