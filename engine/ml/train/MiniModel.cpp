@@ -180,7 +180,7 @@ nlohmann::json MiniModel::scheduler() {
             {"clip_sample_range", 1.0},
             {"dynamic_thresholding_ratio", 0.995},
             {"num_train_timesteps", 1000},
-            {"prediction_type", "epsilon"},
+            {"prediction_type", "v_prediction"},
             {"rescale_betas_zero_snr", false},
             {"sample_max_value", 1.0},
             {"set_alpha_to_one", false},

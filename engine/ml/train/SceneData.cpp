@@ -73,16 +73,16 @@ TrainingMasks trainingMasks(const std::vector<Scene>& scenes, const std::vector<
     };
     for (std::size_t i = 0; i < scenes.size(); ++i) {
         const int kind = rng.below(100);
-        if (kind < 45 && targets[i] >= 0 && targets[i] < static_cast<int>(scenes[i].objects.size())) {
+        if (kind < 55 && targets[i] >= 0 && targets[i] < static_cast<int>(scenes[i].objects.size())) {
             const PixelBox b =
                 objectBox(scenes[i].objects[static_cast<std::size_t>(targets[i])], rng.between(2, 10));
             box(i, b.x0, b.y0, b.x1, b.y1);
             onTarget[i] = true;
-        } else if (kind < 65) {
+        } else if (kind < 70) {
             const int w = rng.between(16, 96), h = rng.between(16, 96);
             const int x = rng.between(0, side - w), y = rng.between(0, side - h);
             box(i, x, y, x + w, y + h);
-        } else if (kind < 75) {
+        } else if (kind < 80) {
             // Brush strokes: discs along a random walk.
             const int strokes = rng.between(1, 3);
             for (int s = 0; s < strokes; ++s) {
@@ -102,7 +102,7 @@ TrainingMasks trainingMasks(const std::vector<Scene>& scenes, const std::vector<
                     y = std::clamp(y + 3 * std::sin(angle), 0.0, side - 1.0);
                 }
             }
-        } else if (kind < 90) {
+        } else if (kind < 92) {
             // Outpainting: what lies beyond a kept region is new.
             const int keep = rng.between(40, 96);
             switch (rng.below(5)) {

@@ -47,8 +47,8 @@ at::Tensor clipPixelsOfBox(const at::Tensor& image01, const PixelBox& box,
                            const nlohmann::json& processorConfig);
 
 // Regenerate masks for the decoder ([count, 1, 128, 128], 1 = regenerate): the box of the
-// scene's object `targets[i]` grown by a margin (45 %, onTarget[i] true), a random box (20 %),
-// brush strokes (10 %), an outpainting border (15 %) or the whole image (10 %).
+// scene's object `targets[i]` grown by a margin (55 %, onTarget[i] true), a random box (15 %),
+// brush strokes (10 %), an outpainting border (12 %) or the whole image (8 %).
 struct TrainingMasks {
     at::Tensor masks;
     std::vector<bool> onTarget;

@@ -18,6 +18,7 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <algorithm>
+#include <cstdlib>
 #include <c10/core/GradMode.h>
 #include <chrono>
 #include <cmath>
@@ -777,14 +778,23 @@ Status trainDecoder(const StageOptions& o) {
         const at::Tensor noisy = abar.sqrt() * latents + (1 - abar).sqrt() * noise;
         const at::Tensor input = at::cat({noisy, latents * keep, keep}, 1);
         const at::Tensor predicted = unet.forward(input, t, at::Tensor(), embeds);
+        // v-prediction (the scheduler config says "v_prediction"): at high noise ε says almost
+        // nothing about the picture, so an ε-model decides an object's colour and shape from
+        // poor estimates; v = √ᾱ·ε − √(1−ᾱ)·x₀ is the picture there and the noise near the end.
+        const at::Tensor velocity = abar.sqrt() * noise - (1 - abar).sqrt() * latents;
         // The hole counts more: that is where the model has to draw.
         const at::Tensor weight = 1 + 2 * (1 - keep);
-        return ((predicted - noise).pow(2) * weight).mean();
+        return ((predicted - velocity).pow(2) * weight).mean();
     };
     std::map<std::string, Trainable*> parts{{"unet", &weights}};
     if (Status s = runLoop("decoder", o, parts, loss); !s)
         return s;
     weights.setTrainable(false);
+    // The scheduler config carries the prediction type the UNet was trained for.
+    if (Status s = writeJson(fs::path(o.model) / "scheduler" / "scheduler_config.json",
+                             MiniModel::scheduler());
+        !s)
+        return s;
     return writeComponent(o.model, "unet", "diffusion_pytorch_model.safetensors", config, weights);
 }
 
