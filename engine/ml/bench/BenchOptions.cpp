@@ -26,6 +26,7 @@ const char* BenchOptions::usage() {
     return "usage: limner-bench unet|vae|movq|clip-text|clip-vision|prior --config DIR\n"
            "                   [--height H --width W] [--batch B] [--iters N] [--warmup N]\n"
            "                   [--device cpu|cuda] [--dtype float32|float16|bfloat16] [--seed S]\n"
+           "                   [--threads T]\n"
            "       limner-bench pipeline --model DIR [--size S | --height H --width W] [--steps N]\n"
            "                   [--guidance G] [--batch B] [--iters N] [--warmup N] [--device] "
            "[--dtype]\n"
@@ -35,7 +36,9 @@ const char* BenchOptions::usage() {
            "max_position_embeddings tokens; prior = the config's num_embeddings tokens.\n"
            "pipeline: a Kandinsky 2.2 inpaint or SD inpaint folder (real or random weights),\n"
            "default size: the model's native one, 50 steps, 1 warm-up and 1 timed run; components\n"
-           "without weight files get random weights (time real sizes from configs alone).\n";
+           "without weight files get random weights (time real sizes from configs alone).\n"
+           "--threads: libtorch's intra-op threads; default: libtorch's own choice, as the\n"
+           "editor's engine runs.\n";
 }
 
 Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
@@ -89,6 +92,9 @@ Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
         } else if (arg == "--steps") {
             s = integer(1, scratch);
             o.steps = static_cast<int>(scratch);
+        } else if (arg == "--threads") {
+            s = integer(1, scratch);
+            o.threads = static_cast<int>(scratch);
         } else if (arg == "--seed") {
             s = integer(0, scratch);
             o.seed = static_cast<std::uint64_t>(scratch);

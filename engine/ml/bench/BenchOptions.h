@@ -23,6 +23,7 @@ struct BenchOptions {
     int steps = 50;         // pipeline
     double guidance = 4.0;  // pipeline
     std::uint64_t seed = 0; // random weights and inputs
+    int threads = 0;        // intra-op threads; 0 = libtorch's default, as the editor's engine runs
     c10::Device device = c10::Device(c10::kCPU);
     c10::ScalarType dtype = c10::kFloat;
 

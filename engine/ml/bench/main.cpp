@@ -9,7 +9,6 @@
 #include <c10/core/InferenceMode.h>
 #include <cstdio>
 #include <iostream>
-#include <thread>
 
 namespace {
 
@@ -53,7 +52,8 @@ int main(int argc, char** argv) {
         std::cerr << "limner-bench: " << s.message() << "\n" << BenchOptions::usage();
         return 2;
     }
-    at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    if (options.threads > 0)
+        at::set_num_threads(options.threads);
     c10::InferenceMode inference;
     std::printf("device %s, dtype %s, threads %d\n", options.device.str().c_str(),
                 c10::toString(options.dtype), at::get_num_threads());
