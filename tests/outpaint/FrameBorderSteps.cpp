@@ -54,7 +54,9 @@ void collectSteps(const cv::Mat& lab, const Image& newArea, const Line& line,
     }
 }
 
-StepStats statsOf(std::vector<double> steps) {
+} // namespace
+
+StepStats stepStats(std::vector<double> steps) {
     StepStats s;
     s.segments = static_cast<int>(steps.size());
     if (steps.empty())
@@ -69,12 +71,9 @@ StepStats statsOf(std::vector<double> steps) {
     return s;
 }
 
-} // namespace
-
-FrameBorderSteps measureFrameBorderSteps(const Image& result, const Image& newArea,
-                                         const std::vector<Rect>& frames) {
+void collectFrameBorderSteps(const Image& result, const Image& newArea, const std::vector<Rect>& frames,
+                             std::vector<double>& borders, std::vector<double>& midlines) {
     const cv::Mat lab = labOf(result);
-    std::vector<double> borders, midlines;
     for (const Rect& f : frames) {
         const std::array<Line, 4> sides = {
             Line{true, f.x, f.y, f.bottom()}, Line{true, f.right(), f.y, f.bottom()},
@@ -87,7 +86,13 @@ FrameBorderSteps measureFrameBorderSteps(const Image& result, const Image& newAr
         collectSteps(lab, newArea, Line{true, f.x + f.width / 2, f.y, f.bottom()}, midlines);
         collectSteps(lab, newArea, Line{false, f.y + f.height / 2, f.x, f.right()}, midlines);
     }
-    return FrameBorderSteps{statsOf(std::move(borders)), statsOf(std::move(midlines))};
+}
+
+FrameBorderSteps measureFrameBorderSteps(const Image& result, const Image& newArea,
+                                         const std::vector<Rect>& frames) {
+    std::vector<double> borders, midlines;
+    collectFrameBorderSteps(result, newArea, frames, borders, midlines);
+    return FrameBorderSteps{stepStats(std::move(borders)), stepStats(std::move(midlines))};
 }
 
 } // namespace limner::engine::test

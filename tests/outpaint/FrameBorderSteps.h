@@ -30,4 +30,10 @@ struct FrameBorderSteps {
 FrameBorderSteps measureFrameBorderSteps(const Image& result, const Image& newArea,
                                          const std::vector<Rect>& frames);
 
+// The same steps one by one, appended to borders and midlines, to pool several pictures; and
+// their statistics.
+void collectFrameBorderSteps(const Image& result, const Image& newArea, const std::vector<Rect>& frames,
+                             std::vector<double>& borders, std::vector<double>& midlines);
+StepStats stepStats(std::vector<double> steps);
+
 } // namespace limner::engine::test
