@@ -36,11 +36,7 @@ constexpr double kClipTarget = 70.0;         // %
 
 QImage sceneImage(const std::vector<std::uint8_t>& rgb) {
     const int side = world::kSceneSide;
-    QImage image(side, side, QImage::Format_RGB888);
-    for (int y = 0; y < side; ++y)
-        std::memcpy(image.scanLine(y), rgb.data() + static_cast<std::size_t>(y) * side * 3,
-                    static_cast<std::size_t>(side) * 3);
-    return image;
+    return QImage(rgb.data(), side, side, side * 3, QImage::Format_RGB888).copy();
 }
 
 // The target's bounding box (cx ± radius, cy ± radius) grown by kMaskGrow, inside the scene.

@@ -3,6 +3,7 @@
 // world 200 px to the right and 100 px down, as `limner-cli outpaint` does for a user.
 
 #include "FrameBorderSteps.h"
+#include "app/ImageConvert.h"
 #include "engine/imaging/OutpaintFramePlan.h"
 #include "engine/ml/train/World.h"
 
@@ -10,9 +11,9 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <catch2/catch.hpp>
-#include <cstring>
 
 using namespace limner::engine;
+namespace app = limner::app;
 
 namespace {
 
@@ -20,22 +21,11 @@ namespace world = limner::engine::ml::train;
 
 constexpr int kRight = 200, kDown = 100, kFrame = 128; // limner-mini's native size
 
+// The scene's pixels as a picture to save.
 QImage sceneImage(const world::Scene& scene) {
     const std::vector<std::uint8_t> rgb = world::render(scene);
     const int side = world::kSceneSide;
-    QImage image(side, side, QImage::Format_RGB888);
-    for (int y = 0; y < side; ++y)
-        std::memcpy(image.scanLine(y), rgb.data() + static_cast<std::size_t>(y) * side * 3,
-                    static_cast<std::size_t>(side) * 3);
-    return image;
-}
-
-Image engineRgb(const QImage& picture) {
-    const QImage rgb = picture.convertToFormat(QImage::Format_RGB888);
-    Image out(rgb.width(), rgb.height(), 3);
-    for (int y = 0; y < rgb.height(); ++y)
-        std::memcpy(out.pixel(0, y), rgb.constScanLine(y), static_cast<std::size_t>(rgb.width()) * 3);
-    return out;
+    return QImage(rgb.data(), side, side, side * 3, QImage::Format_RGB888).copy();
 }
 
 } // namespace
@@ -69,7 +59,7 @@ TEST_CASE("limner-mini's planned outpaint meets at its frame borders no more vis
         INFO("scene " << n << " (" << world::backgroundWord(scene.background)
                       << "): " << cli.readAllStandardError().toStdString());
         REQUIRE(cli.exitCode() == 0);
-        const Image result = engineRgb(QImage(output));
+        const Image result = app::ImageConvert::toEngineRgb(QImage(output));
         REQUIRE(result.width == world::kSceneSide + kRight);
         REQUIRE(result.height == world::kSceneSide + kDown);
 
