@@ -243,6 +243,26 @@ at::Tensor randomCrops(const at::Tensor& images, WorldRandom& rng, int step) {
     return at::cat(crops);
 }
 
+// Writes <work>/<stage>-samples.ppm: the first eight pictures of `images` (N × 3 × H × W in
+// [0, 1]) on the top row and their reconstructions below, so that a person can see what the
+// autoencoder keeps of a shape, not only its PSNR.
+void writeReconstructionSheet(const StageOptions& o, const char* stage, const at::Tensor& images,
+                              const at::Tensor& reconstructions) {
+    const std::int64_t n = std::min<std::int64_t>(8, images.size(0));
+    const at::Tensor top = images.slice(0, 0, n).permute({2, 0, 3, 1}).reshape({images.size(2), -1, 3});
+    const at::Tensor bottom = reconstructions.slice(0, 0, n)
+                                  .clamp(0, 1)
+                                  .permute({2, 0, 3, 1})
+                                  .reshape({images.size(2), -1, 3});
+    const at::Tensor sheet = at::cat({top, bottom}).mul(255).round().to(at::kByte).contiguous();
+    const fs::path path = fs::path(o.work) / (std::string(stage) + "-samples.ppm");
+    std::ofstream out(path, std::ios::binary);
+    out << "P6\n" << sheet.size(1) << ' ' << sheet.size(0) << "\n255\n";
+    out.write(reinterpret_cast<const char*>(sheet.data_ptr<std::uint8_t>()), sheet.numel());
+    std::printf("%s: wrote %s (top: pictures, bottom: reconstructions)\n", stage,
+                path.string().c_str());
+}
+
 // ᾱ_t for the 1000 training steps of a diffusers beta schedule.
 at::Tensor alphasCumprod(bool squaredCos) {
     std::vector<double> betas(1000);
@@ -365,6 +385,7 @@ Status trainAutoencoder(const StageOptions& o) {
         codebook.copy_(centres);
         const at::Tensor y = movq.decode(movq.encode(b.images * 2 - 1), true);
         const double mse = ((y * 0.5 + 0.5).clamp(0, 1) - b.images).pow(2).mean().item<double>();
+        writeReconstructionSheet(o, "movq", b.images, y * 0.5 + 0.5);
         std::printf("movq: reconstruction PSNR %.2f dB on 64 unseen scenes, latent mean square %.3f\n",
                     10 * std::log10(1.0 / mse), z.pow(2).mean().item<double>());
     }
@@ -418,6 +439,8 @@ Status trainRobustDecoder(const StageOptions& o) {
         for (double sigma : {0.0, 0.2}) {
             const at::Tensor y = movq.decode(z + sigma * at::randn(z.sizes()), true);
             const double mse = ((y * 0.5 + 0.5).clamp(0, 1) - b.images).pow(2).mean().item<double>();
+            if (sigma == 0.0)
+                writeReconstructionSheet(o, "movq-decoder", b.images, y * 0.5 + 0.5);
             std::printf("movq-decoder: PSNR %.2f dB on 64 unseen scenes with latent noise %.1f\n",
                         10 * std::log10(1.0 / mse), sigma);
         }
@@ -638,6 +661,104 @@ Status trainPrior(const StageOptions& o) {
                           weights);
 }
 
+namespace {
+
+// The decoder stage's data, computed once with the frozen MoVQ and image tower (and kept in
+// <work>/decoder-data.safetensors), since each scene is seen several times, under other masks,
+// noise levels and guidance drops: every scene's latents and image embedding; for one object of
+// it (its "target"), the embedding of the object's box, and the latents and embedding of the
+// scene without it. Loaded when the file matches the scene count and the MoVQ's latents.
+struct DecoderData {
+    at::Tensor latents, embeds, boxEmbeds, withoutLatents, withoutEmbeds;
+};
+
+// Scene `row`'s target object and the margin of its box.
+std::pair<int, int> decoderTarget(const StageOptions& o, std::int64_t row, const Scene& scene) {
+    WorldRandom r(o.seed * 9999 + static_cast<std::uint64_t>(row));
+    return {r.below(static_cast<int>(scene.objects.size())), r.between(2, 10)};
+}
+
+Status decoderData(const StageOptions& o, const Towers& towers, const VqModel& movq, DecoderData& d) {
+    const std::int64_t sceneCount = o.decoderScenes;
+    const std::string cache = (fs::path(o.work) / "decoder-data.safetensors").string();
+    {
+        Safetensors file;
+        if (Safetensors::open(cache, file) && file.contains("without_latents") &&
+            file.tensor("latents", d.latents) && file.tensor("embeds", d.embeds) &&
+            file.tensor("box_embeds", d.boxEmbeds) &&
+            file.tensor("without_latents", d.withoutLatents) &&
+            file.tensor("without_embeds", d.withoutEmbeds) && d.latents.size(0) == sceneCount &&
+            d.latents.size(1) == movq.latentChannels() &&
+            d.latents.size(2) * movq.downFactor() == kSceneSide) {
+            std::printf("decoder-data: %lld scenes' latents from %s\n",
+                        static_cast<long long>(sceneCount), cache.c_str());
+        } else {
+            c10::NoGradGuard noGrad;
+            std::vector<at::Tensor> latents, embeds, boxes, wLatents, wEmbeds;
+            for (std::int64_t first = 0; first < sceneCount; first += 256) {
+                const SceneBatch b =
+                    sceneBatch(o.seed, kDecoderScenes + static_cast<std::uint64_t>(first),
+                               static_cast<int>(std::min<std::int64_t>(256, sceneCount - first)));
+                std::vector<at::Tensor> boxPixels, without;
+                for (std::size_t i = 0; i < b.scenes.size(); ++i) {
+                    const auto [target, margin] =
+                        decoderTarget(o, first + static_cast<std::int64_t>(i), b.scenes[i]);
+                    const std::int64_t row = static_cast<std::int64_t>(i);
+                    boxPixels.push_back(clipPixelsOfBox(
+                        b.images.slice(0, row, row + 1),
+                        objectBox(b.scenes[i].objects[static_cast<std::size_t>(target)], margin),
+                        towers.processor));
+                    Scene rest = b.scenes[i];
+                    rest.objects.erase(rest.objects.begin() + target);
+                    without.push_back(imageTensor(render(rest)));
+                }
+                const at::Tensor withoutImages = at::cat(without);
+                latents.push_back(movq.encode(b.images * 2 - 1));
+                embeds.push_back(
+                    towers.vision.forward(clipPixels(b.images, towers.processor), false).imageEmbeds);
+                boxes.push_back(towers.vision.forward(at::cat(boxPixels), false).imageEmbeds);
+                wLatents.push_back(movq.encode(withoutImages * 2 - 1));
+                wEmbeds.push_back(
+                    towers.vision.forward(clipPixels(withoutImages, towers.processor), false)
+                        .imageEmbeds);
+            }
+            d.latents = at::cat(latents);
+            d.embeds = at::cat(embeds);
+            d.boxEmbeds = at::cat(boxes);
+            d.withoutLatents = at::cat(wLatents);
+            d.withoutEmbeds = at::cat(wEmbeds);
+            if (Status s = Safetensors::write(cache, {{"latents", d.latents},
+                                                      {"embeds", d.embeds},
+                                                      {"box_embeds", d.boxEmbeds},
+                                                      {"without_latents", d.withoutLatents},
+                                                      {"without_embeds", d.withoutEmbeds}});
+                !s)
+                return s;
+            std::printf("decoder-data: encoded %lld scenes\n", static_cast<long long>(sceneCount));
+        }
+        std::fflush(stdout);
+    }
+    return Status::ok();
+}
+
+} // namespace
+
+Status encodeDecoderData(const StageOptions& o) {
+    Towers towers;
+    if (Status s = loadTowers(o, towers); !s)
+        return s;
+    VqModel movq;
+    if (Status s = loadMovq(o, movq); !s)
+        return s;
+    const auto start = std::chrono::steady_clock::now();
+    DecoderData data;
+    if (Status s = decoderData(o, towers, movq, data); !s)
+        return s;
+    std::printf("decoder-data: %.0f s\n",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    return Status::ok();
+}
+
 Status trainDecoder(const StageOptions& o) {
     Towers towers;
     if (Status s = loadTowers(o, towers); !s)
@@ -665,71 +786,15 @@ Status trainDecoder(const StageOptions& o) {
                 .forward(at::zeros({1, 3, MiniModel::kImageSize, MiniModel::kImageSize}), false)
                 .imageEmbeds;
     }
-    // Computed once with the frozen MoVQ and image tower (and kept in the work folder), since
-    // each scene is seen several times, under other masks, noise levels and guidance drops:
-    // every scene's latents and image embedding; for one object of it (its "target"), the
-    // embedding of the object's box, and the latents and embedding of the scene without it.
-    const std::int64_t sceneCount = o.decoderScenes;
+    DecoderData data;
+    if (Status s = decoderData(o, towers, movq, data); !s)
+        return s;
+    const std::int64_t sceneCount = data.latents.size(0);
+    const at::Tensor &allLatents = data.latents, &allEmbeds = data.embeds, &boxEmbeds = data.boxEmbeds,
+                     &withoutLatents = data.withoutLatents, &withoutEmbeds = data.withoutEmbeds;
     const auto targetOf = [&](std::int64_t row, const Scene& scene) {
-        WorldRandom r(o.seed * 9999 + static_cast<std::uint64_t>(row));
-        return std::pair<int, int>(r.below(static_cast<int>(scene.objects.size())), r.between(2, 10));
+        return decoderTarget(o, row, scene);
     };
-    at::Tensor allLatents, allEmbeds, boxEmbeds, withoutLatents, withoutEmbeds;
-    const std::string cache = (fs::path(o.work) / "decoder-data.safetensors").string();
-    {
-        Safetensors file;
-        if (Safetensors::open(cache, file) && file.contains("without_latents") &&
-            file.tensor("latents", allLatents) && file.tensor("embeds", allEmbeds) &&
-            file.tensor("box_embeds", boxEmbeds) && file.tensor("without_latents", withoutLatents) &&
-            file.tensor("without_embeds", withoutEmbeds) && allLatents.size(0) == sceneCount) {
-            std::printf("decoder: %lld scenes' latents from %s\n", static_cast<long long>(sceneCount),
-                        cache.c_str());
-        } else {
-            c10::NoGradGuard noGrad;
-            std::vector<at::Tensor> latents, embeds, boxes, wLatents, wEmbeds;
-            for (std::int64_t first = 0; first < sceneCount; first += 256) {
-                const SceneBatch b =
-                    sceneBatch(o.seed, kDecoderScenes + static_cast<std::uint64_t>(first),
-                               static_cast<int>(std::min<std::int64_t>(256, sceneCount - first)));
-                std::vector<at::Tensor> boxPixels, without;
-                for (std::size_t i = 0; i < b.scenes.size(); ++i) {
-                    const auto [target, margin] =
-                        targetOf(first + static_cast<std::int64_t>(i), b.scenes[i]);
-                    const std::int64_t row = static_cast<std::int64_t>(i);
-                    boxPixels.push_back(clipPixelsOfBox(
-                        b.images.slice(0, row, row + 1),
-                        objectBox(b.scenes[i].objects[static_cast<std::size_t>(target)], margin),
-                        towers.processor));
-                    Scene rest = b.scenes[i];
-                    rest.objects.erase(rest.objects.begin() + target);
-                    without.push_back(imageTensor(render(rest)));
-                }
-                const at::Tensor withoutImages = at::cat(without);
-                latents.push_back(movq.encode(b.images * 2 - 1));
-                embeds.push_back(
-                    towers.vision.forward(clipPixels(b.images, towers.processor), false).imageEmbeds);
-                boxes.push_back(towers.vision.forward(at::cat(boxPixels), false).imageEmbeds);
-                wLatents.push_back(movq.encode(withoutImages * 2 - 1));
-                wEmbeds.push_back(
-                    towers.vision.forward(clipPixels(withoutImages, towers.processor), false)
-                        .imageEmbeds);
-            }
-            allLatents = at::cat(latents);
-            allEmbeds = at::cat(embeds);
-            boxEmbeds = at::cat(boxes);
-            withoutLatents = at::cat(wLatents);
-            withoutEmbeds = at::cat(wEmbeds);
-            if (Status s = Safetensors::write(cache, {{"latents", allLatents},
-                                                      {"embeds", allEmbeds},
-                                                      {"box_embeds", boxEmbeds},
-                                                      {"without_latents", withoutLatents},
-                                                      {"without_embeds", withoutEmbeds}});
-                !s)
-                return s;
-            std::printf("decoder: encoded %lld scenes\n", static_cast<long long>(sceneCount));
-        }
-        std::fflush(stdout);
-    }
     const at::Tensor alphas = alphasCumprod(false);
     const auto loss = [&](std::int64_t step) {
         at::Generator gen = generatorFor(o.seed, step, 5);

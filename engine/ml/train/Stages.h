@@ -9,7 +9,8 @@ namespace limner::engine::ml::train {
 
 // One training stage of limner-mini. Stages run in the DALL·E 2 order and each reads the
 // finished components of the earlier ones from the model folder `model`:
-//   tokenizer → movq (autoencoder) → clip (text and image towers, contrastive) → prior → decoder.
+//   tokenizer → movq (autoencoder) → clip (text and image towers, contrastive) → prior →
+//   decoder-data → decoder → movq-decoder.
 // A stage resumes from <work>/<stage>.checkpoint.safetensors when one exists, stops after
 // `steps` optimiser steps or `minutes` of training (whichever comes first, resumed time
 // included), and then writes its component(s) into `model`.
@@ -37,6 +38,10 @@ Status trainAutoencoder(const StageOptions& o);
 Status trainRobustDecoder(const StageOptions& o);
 Status trainClip(const StageOptions& o);
 Status trainPrior(const StageOptions& o);
+// Encodes the decoder's scenes once (<work>/decoder-data.safetensors; see trainDecoder). A stage
+// of its own so that each stage keeps within its hour; the decoder stage encodes them itself
+// when the file is missing or does not match.
+Status encodeDecoderData(const StageOptions& o);
 Status trainDecoder(const StageOptions& o);
 // model_index.json, scheduler configs, image processor config.
 Status writeStaticFiles(const StageOptions& o);

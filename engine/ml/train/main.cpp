@@ -2,10 +2,10 @@
 //
 //     limner-train --model resources/models/limner-mini --work /tmp/limner-train [--stage all]
 //
-// Stages: tokenizer, movq, clip, prior, decoder, movq-decoder (or all, in that order). Each stage
-// resumes from its checkpoint in --work and writes its components into --model when it finishes;
-// a later stage reads the earlier ones from --model. The defaults are the settings the shipped weights
-// were trained with (see resources/models/limner-mini/README.md).
+// Stages: tokenizer, movq, clip, prior, decoder-data, decoder, movq-decoder (or all, in that
+// order). Each stage resumes from its checkpoint in --work and writes its components into --model
+// when it finishes; a later stage reads the earlier ones from --model. The defaults are the
+// settings the shipped weights were trained with (see resources/models/limner-mini/README.md).
 #include "engine/ml/train/Stages.h"
 
 #include <ATen/Parallel.h>
@@ -34,7 +34,7 @@ const std::map<std::string, Defaults>& defaults() {
     static const std::map<std::string, Defaults> d{
         {"movq", {4000, 30, 16, 2e-3, 0}},         {"clip", {3000, 20, 128, 1e-3, 0}},
         {"prior", {3000, 10, 64, 5e-4, 0.995}},    {"decoder", {8000, 60, 32, 5e-4, 0.999}},
-        {"movq-decoder", {2000, 10, 16, 5e-4, 0}},
+        {"movq-decoder", {2000, 10, 16, 5e-4, 0}}, {"decoder-data", {0, 0, 256, 0, 0}},
     };
     return d;
 }
@@ -42,7 +42,7 @@ const std::map<std::string, Defaults>& defaults() {
 int usage() {
     std::fprintf(stderr,
                  "usage: limner-train --model DIR --work DIR [--stage "
-                 "tokenizer|movq|clip|prior|decoder|movq-decoder|all]\n"
+                 "tokenizer|movq|clip|prior|decoder-data|decoder|movq-decoder|all]\n"
                  "                    [--steps N] [--minutes M] [--batch B] [--lr X] [--threads T]\n"
                  "                    [--decoder-scenes N]\n");
     return 2;
@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
 
     std::vector<std::string> stages;
     if (stage == "all")
-        stages = {"tokenizer", "movq", "clip", "prior", "decoder", "movq-decoder"};
+        stages = {"tokenizer", "movq", "clip", "prior", "decoder-data", "decoder", "movq-decoder"};
     else
         stages = {stage};
     for (const std::string& s : stages) {
@@ -123,6 +123,8 @@ int main(int argc, char** argv) {
             status = trainPrior(o);
         else if (s == "movq-decoder")
             status = trainRobustDecoder(o);
+        else if (s == "decoder-data")
+            status = encodeDecoderData(o);
         else
             status = trainDecoder(o);
         if (!status) {
