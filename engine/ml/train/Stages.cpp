@@ -792,9 +792,6 @@ Status trainDecoder(const StageOptions& o) {
     const std::int64_t sceneCount = data.latents.size(0);
     const at::Tensor &allLatents = data.latents, &allEmbeds = data.embeds, &boxEmbeds = data.boxEmbeds,
                      &withoutLatents = data.withoutLatents, &withoutEmbeds = data.withoutEmbeds;
-    const auto targetOf = [&](std::int64_t row, const Scene& scene) {
-        return decoderTarget(o, row, scene);
-    };
     const at::Tensor alphas = alphasCumprod(false);
     const auto loss = [&](std::int64_t step) {
         at::Generator gen = generatorFor(o.seed, step, 5);
@@ -804,7 +801,7 @@ Status trainDecoder(const StageOptions& o) {
         for (int i = 0; i < o.batch; ++i) {
             const std::int64_t row = rows[i].item<std::int64_t>();
             scenes.push_back(makeScene(o.seed, kDecoderScenes + static_cast<std::uint64_t>(row)));
-            targets.push_back(targetOf(row, scenes.back()).first);
+            targets.push_back(decoderTarget(o, row, scenes.back()).first);
         }
         WorldRandom rng(o.seed * 7777 + static_cast<std::uint64_t>(step));
         at::Tensor latents, embeds, keep;

@@ -34,7 +34,7 @@ const std::map<std::string, Defaults>& defaults() {
     static const std::map<std::string, Defaults> d{
         {"movq", {4000, 30, 16, 2e-3, 0}},         {"clip", {3000, 20, 128, 1e-3, 0}},
         {"prior", {3000, 10, 64, 5e-4, 0.995}},    {"decoder", {8000, 60, 32, 5e-4, 0.999}},
-        {"movq-decoder", {2000, 10, 16, 5e-4, 0}}, {"decoder-data", {0, 0, 256, 0, 0}},
+        {"movq-decoder", {2000, 10, 16, 5e-4, 0}},
     };
     return d;
 }
@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
         stages = {stage};
     for (const std::string& s : stages) {
         StageOptions o = base;
-        if (s != "tokenizer") {
+        if (s != "tokenizer" && s != "decoder-data") { // neither has an optimiser
             const auto it = defaults().find(s);
             if (it == defaults().end())
                 return usage();
