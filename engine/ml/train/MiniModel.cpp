@@ -100,7 +100,7 @@ nlohmann::json MiniModel::movq() {
              {"DownEncoderBlock2D", "DownEncoderBlock2D", "DownEncoderBlock2D", "DownEncoderBlock2D"}},
             {"force_upcast", false},
             {"in_channels", 3},
-            {"latent_channels", 4},
+            {"latent_channels", kLatentChannels},
             {"layers_per_block", 1},
             {"lookup_from_codebook", false},
             {"mid_block_add_attention", true},
@@ -112,7 +112,7 @@ nlohmann::json MiniModel::movq() {
             {"scaling_factor", 1.0},
             {"up_block_types",
              {"UpDecoderBlock2D", "UpDecoderBlock2D", "UpDecoderBlock2D", "UpDecoderBlock2D"}},
-            {"vq_embed_dim", 4}};
+            {"vq_embed_dim", kLatentChannels}};
 }
 
 nlohmann::json MiniModel::unet() {
@@ -141,7 +141,7 @@ nlohmann::json MiniModel::unet() {
             {"encoder_hid_dim_type", "image_proj"},
             {"flip_sin_to_cos", true},
             {"freq_shift", 0},
-            {"in_channels", 9},
+            {"in_channels", 2 * kLatentChannels + 1},
             {"layers_per_block", 1},
             {"mid_block_only_cross_attention", nullptr},
             {"mid_block_scale_factor", 1},
@@ -151,7 +151,7 @@ nlohmann::json MiniModel::unet() {
             {"num_attention_heads", nullptr},
             {"num_class_embeds", nullptr},
             {"only_cross_attention", false},
-            {"out_channels", 4},
+            {"out_channels", kLatentChannels},
             {"projection_class_embeddings_input_dim", nullptr},
             {"resnet_out_scale_factor", 1.0},
             {"resnet_skip_time_act", false},

@@ -370,7 +370,9 @@ Status trainAutoencoder(const StageOptions& o) {
     {
         c10::NoGradGuard noGrad;
         const SceneBatch b = sceneBatch(o.seed, kStatisticsScenes, 64);
-        const at::Tensor z = movq.encode(b.images * 2 - 1).permute({0, 2, 3, 1}).reshape({-1, 4});
+        const at::Tensor z = movq.encode(b.images * 2 - 1)
+                                 .permute({0, 2, 3, 1})
+                                 .reshape({-1, MiniModel::kLatentChannels});
         at::Tensor& codebook = weights.weights.at("quantize.embedding.weight");
         const std::int64_t k = codebook.size(0);
         at::Tensor centres = z.index_select(0, at::arange(0, z.size(0), z.size(0) / k).slice(0, 0, k));
