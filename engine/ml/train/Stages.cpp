@@ -370,9 +370,8 @@ Status trainAutoencoder(const StageOptions& o) {
     {
         c10::NoGradGuard noGrad;
         const SceneBatch b = sceneBatch(o.seed, kStatisticsScenes, 64);
-        const at::Tensor z = movq.encode(b.images * 2 - 1)
-                                 .permute({0, 2, 3, 1})
-                                 .reshape({-1, MiniModel::kLatentChannels});
+        const at::Tensor latents = movq.encode(b.images * 2 - 1);
+        const at::Tensor z = latents.permute({0, 2, 3, 1}).reshape({-1, MiniModel::kLatentChannels});
         at::Tensor& codebook = weights.weights.at("quantize.embedding.weight");
         const std::int64_t k = codebook.size(0);
         at::Tensor centres = z.index_select(0, at::arange(0, z.size(0), z.size(0) / k).slice(0, 0, k));
@@ -385,7 +384,7 @@ Status trainAutoencoder(const StageOptions& o) {
             }
         }
         codebook.copy_(centres);
-        const at::Tensor y = movq.decode(movq.encode(b.images * 2 - 1), true);
+        const at::Tensor y = movq.decode(latents, true);
         const double mse = ((y * 0.5 + 0.5).clamp(0, 1) - b.images).pow(2).mean().item<double>();
         writeReconstructionSheet(o, "movq", b.images, y * 0.5 + 0.5);
         std::printf("movq: reconstruction PSNR %.2f dB on 64 unseen scenes, latent mean square %.3f\n",
