@@ -17,6 +17,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 #include <algorithm>
 #include <c10/core/GradMode.h>
 #include <chrono>
@@ -27,6 +28,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <thread>
 
 namespace limner::engine::ml::train {
 
@@ -74,10 +76,59 @@ Status readConfig(const std::string& model, const char* component, nlohmann::jso
     return JsonFile::read(componentFile(model, component, "config.json"), out);
 }
 
+// The loss of step `step` over shard `shard` of `shards` equal parts of its batch. A stage whose
+// rows are independent computes the whole batch's data (so it is the same for any shard count)
+// and runs its model on the shard's rows only; the shards run on parallel threads and their
+// gradients add up in the parameters (in any order: a sum of two is the same both ways).
+using ShardLoss = std::function<at::Tensor(std::int64_t step, int shard, int shards)>;
+
+// Rows [begin, end) of shard `shard` of a batch of `batch` rows.
+std::pair<std::int64_t, std::int64_t> shardRows(int batch, int shard, int shards) {
+    return {static_cast<std::int64_t>(batch) * shard / shards,
+            static_cast<std::int64_t>(batch) * (shard + 1) / shards};
+}
+
+// One step's forward and backward passes over `shards` threads (this one included); the
+// step's loss, the mean of the shards'.
+Status shardedBackward(const ShardLoss& lossAt, std::int64_t step, int shards, double& loss) {
+    std::vector<double> values(static_cast<std::size_t>(shards), 0.0);
+    std::vector<std::string> errors(static_cast<std::size_t>(shards));
+    const auto run = [&](int shard) {
+        try {
+            const at::Tensor l = lossAt(step, shard, shards) / shards;
+            l.backward();
+            values[static_cast<std::size_t>(shard)] = l.item<double>();
+        } catch (const std::exception& e) {
+            errors[static_cast<std::size_t>(shard)] = e.what();
+        }
+    };
+    std::vector<std::thread> threads;
+    for (int shard = 1; shard < shards; ++shard) {
+        threads.emplace_back([&run, shard] {
+            at::init_num_threads(); // this thread's intra-op setting, as set for the process
+            run(shard);
+        });
+    }
+    run(0);
+    for (std::thread& t : threads)
+        t.join();
+    loss = 0;
+    for (int shard = 0; shard < shards; ++shard) {
+        if (!errors[static_cast<std::size_t>(shard)].empty())
+            return Status::internal("step " + std::to_string(step) + ", shard " +
+                                    std::to_string(shard) + ": " +
+                                    errors[static_cast<std::size_t>(shard)]);
+        loss += values[static_cast<std::size_t>(shard)];
+    }
+    return Status::ok();
+}
+
 // The loop every stage shares: AdamW over the trainable tensors of `parts`, warm-up and cosine
-// learning rate, loss log, checkpoints, resume, stop by steps or time.
+// learning rate, loss log, checkpoints, resume, stop by steps or time. Each step's batch is
+// split into `shards` parts on as many threads.
 Status runLoop(const char* stage, const StageOptions& o, const std::map<std::string, Trainable*>& parts,
-               const std::function<at::Tensor(std::int64_t step)>& lossAt) {
+               const ShardLoss& lossAt, int shards) {
+    shards = std::clamp(shards, 1, o.batch);
     std::vector<std::pair<std::string, at::Tensor>> parameters;
     std::int64_t count = 0;
     for (auto& [part, trainable] : parts) {
@@ -131,8 +182,9 @@ Status runLoop(const char* stage, const StageOptions& o, const std::map<std::str
                                          elapsed / (o.minutes * 60));
         const double lr =
             learningRate(o.learningRate, step, std::min<std::int64_t>(200, o.steps / 10), progress);
-        const at::Tensor loss = lossAt(step);
-        loss.backward();
+        double loss = 0;
+        if (Status s = shardedBackward(lossAt, step, shards, loss); !s)
+            return s;
         const double norm = optimiser.step(lr);
         ++step;
         if (o.emaDecay > 0) {
@@ -141,7 +193,7 @@ Status runLoop(const char* stage, const StageOptions& o, const std::map<std::str
             for (const auto& [name, tensor] : parameters)
                 average.weights.at(name).mul_(decay).add_(tensor.detach(), 1 - decay);
         }
-        lossSum += loss.item<double>();
+        lossSum += loss;
         ++lossCount;
         if (step % o.logEvery == 0 || step == o.steps) {
             const auto now = Clock::now();
@@ -176,6 +228,13 @@ Status runLoop(const char* stage, const StageOptions& o, const std::map<std::str
             tensor.detach().copy_(average.weights.at(name));
     }
     return Status::ok();
+}
+
+// The loop for a stage whose loss needs the whole batch at once (or that runs unsharded).
+Status runLoop(const char* stage, const StageOptions& o, const std::map<std::string, Trainable*>& parts,
+               const std::function<at::Tensor(std::int64_t step)>& lossAt) {
+    return runLoop(
+        stage, o, parts, [&](std::int64_t step, int, int) { return lossAt(step); }, 1);
 }
 
 at::Generator generatorFor(std::uint64_t seed, std::int64_t step, std::uint64_t stream) {
@@ -794,7 +853,7 @@ Status trainDecoder(const StageOptions& o) {
     const at::Tensor &allLatents = data.latents, &allEmbeds = data.embeds, &boxEmbeds = data.boxEmbeds,
                      &withoutLatents = data.withoutLatents, &withoutEmbeds = data.withoutEmbeds;
     const at::Tensor alphas = alphasCumprod(false);
-    const auto loss = [&](std::int64_t step) {
+    const auto loss = [&](std::int64_t step, int shard, int shards) {
         at::Generator gen = generatorFor(o.seed, step, 5);
         const at::Tensor rows = at::randint(0, sceneCount, {o.batch}, gen, at::kLong);
         std::vector<Scene> scenes;
@@ -839,18 +898,22 @@ Status trainDecoder(const StageOptions& o) {
         const at::Tensor abar = alphas.index_select(0, t).view({-1, 1, 1, 1});
         const at::Tensor noise = at::randn(latents.sizes(), gen);
         const at::Tensor noisy = abar.sqrt() * latents + (1 - abar).sqrt() * noise;
-        const at::Tensor input = at::cat({noisy, latents * keep, keep}, 1);
-        const at::Tensor predicted = unet.forward(input, t, at::Tensor(), embeds);
         // v-prediction (the scheduler config says "v_prediction"): at high noise ε says almost
         // nothing about the picture, so an ε-model decides an object's colour and shape from
         // poor estimates; v = √ᾱ·ε − √(1−ᾱ)·x₀ is the picture there and the noise near the end.
         const at::Tensor velocity = abar.sqrt() * noise - (1 - abar).sqrt() * latents;
         // The hole counts more: that is where the model has to draw.
         const at::Tensor weight = 1 + 2 * (1 - keep);
-        return ((predicted - velocity).pow(2) * weight).mean();
+        const auto [begin, end] = shardRows(o.batch, shard, shards);
+        const auto mine = [&](const at::Tensor& x) {
+            return x.slice(0, begin, end);
+        };
+        const at::Tensor input = at::cat({noisy, latents * keep, keep}, 1);
+        const at::Tensor predicted = unet.forward(mine(input), mine(t), at::Tensor(), mine(embeds));
+        return ((predicted - mine(velocity)).pow(2) * mine(weight)).mean();
     };
     std::map<std::string, Trainable*> parts{{"unet", &weights}};
-    if (Status s = runLoop("decoder", o, parts, loss); !s)
+    if (Status s = runLoop("decoder", o, parts, loss, o.workers); !s)
         return s;
     weights.setTrainable(false);
     // The scheduler config carries the prediction type the UNet was trained for.

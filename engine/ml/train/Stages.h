@@ -29,6 +29,10 @@ struct StageOptions {
     // The decoder stage's scenes (encoded once into <work>/decoder-data.safetensors).
     std::int64_t decoderScenes = 16384;
     double checkpointSeconds = 300;
+    // Threads that share each step of a stage whose batch rows are independent (the decoder):
+    // each runs the model on its part of the batch. Two single-threaded workers do more on two
+    // cores than one worker with two intra-op threads, whose tensors are too small to split well.
+    int workers = 1;
 };
 
 Status writeTokenizerStage(const StageOptions& o);
