@@ -29,7 +29,6 @@ struct Defaults {
     int batch;
     double learningRate;
     double emaDecay;
-    int workers = 1;
 };
 
 // The threads of each worker's tensor operations: libtorch's intra-op threads and, where
@@ -58,7 +57,7 @@ int usage() {
                  "usage: limner-train --model DIR --work DIR [--stage "
                  "tokenizer|movq|clip|prior|decoder-data|decoder|movq-decoder|all]\n"
                  "                    [--steps N] [--minutes M] [--batch B] [--lr X] [--threads T]\n"
-                 "                    [--workers W] [--decoder-scenes N]\n");
+                 "                    [--workers W (decoder)] [--decoder-scenes N]\n");
     return 2;
 }
 
@@ -69,7 +68,7 @@ int main(int argc, char** argv) {
     std::string stage = "all";
     std::int64_t steps = -1;
     double minutes = -1, lr = -1;
-    int batch = -1, threads = 0, workers = 0;
+    int batch = -1, threads = 0;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const auto value = [&]() -> const char* {
@@ -97,7 +96,7 @@ int main(int argc, char** argv) {
         else if (a == "--threads")
             threads = std::atoi(v);
         else if (a == "--workers" && std::atoi(v) > 0)
-            workers = std::atoi(v);
+            base.workers = std::atoi(v);
         else if (a == "--decoder-scenes" && std::atoll(v) > 0)
             base.decoderScenes = std::atoll(v);
         else
@@ -124,10 +123,12 @@ int main(int argc, char** argv) {
             o.batch = batch > 0 ? batch : it->second.batch;
             o.learningRate = lr > 0 ? lr : it->second.learningRate;
             o.emaDecay = it->second.emaDecay;
-            o.workers = workers > 0 ? workers : it->second.workers;
             o.logEvery = o.steps < 100 ? 1 : 25;
         }
-        // Without --threads, the cores are shared out among the workers.
+        // Only the decoder splits its batch over workers; without --threads, the cores are
+        // shared out among them.
+        if (s != "decoder")
+            o.workers = 1;
         const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
         setOperationThreads(threads > 0 ? threads : std::max(1, cores / o.workers));
         limner::engine::Status status;
