@@ -82,9 +82,14 @@ engine::InpaintRequest EngineClient::makeRequest(const Document& document, const
     request.prompt = prompt.toStdString();
     request.seed = seed;
     request.candidates = candidates;
+    request.composite.colorMatch = inpaintColorMatch(request.backend);
     request.targetLayerId = document.activeLayerId();
     request.documentRevision = document.revision();
     return request;
+}
+
+bool EngineClient::inpaintColorMatch(const std::string& backend) {
+    return !engine::Engine::backendIsModel(backend);
 }
 
 void EngineClient::cancel(quint64 jobId) {

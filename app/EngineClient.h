@@ -61,6 +61,12 @@ public:
                    quint64 seed, int candidates);
     static engine::InpaintRequest makeRequest(const Document& document, const QString& prompt,
                                               const QString& backend, quint64 seed, int candidates);
+    // Whether a mask inpaint on this backend matches the fill's colours to its surroundings by
+    // default (makeRequest sets it; outpainting has its own setting). Classical fills only
+    // continue their surroundings: yes. A diffusion model's fill rightly holds something new,
+    // a red object on a blue wall, that matching pulls towards the wall: no (limner-mini's
+    // eval-mini on 200 scenes: 83.0 % colour accuracy without, 76.5 % with).
+    static bool inpaintColorMatch(const std::string& backend);
 
     // Direct call, never queued: a queued cancel would arrive after the job had finished.
     void cancel(quint64 jobId);

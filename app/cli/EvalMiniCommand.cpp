@@ -203,6 +203,7 @@ public:
         if (useModel) {
             if (const QString problem = m_model.applyTo(request); !problem.isEmpty())
                 return problem;
+            request.composite.colorMatch = app::EngineClient::inpaintColorMatch(request.backend);
             if (!reference.isNull())
                 request.diffusion.imagePrompts.push_back(
                     {app::ImageConvert::toEngineRgb(reference), 1.0});

@@ -64,6 +64,12 @@ QString InpaintCommand::run() const {
     if (useModel) {
         if (const QString problem = model.applyTo(request); !problem.isEmpty())
             return problem;
+        request.composite.colorMatch = EngineClient::inpaintColorMatch(request.backend);
+    }
+    if (colorMatch) {
+        request.composite.colorMatch = *colorMatch != engine::imaging::ColorMatchMode::Off;
+        if (request.composite.colorMatch)
+            request.composite.colorMatchMode = *colorMatch;
     }
     if (const QString problem = EngineClient::validate(request); !problem.isEmpty())
         return problem;

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "app/cli/ModelOptions.h"
+#include "engine/imaging/CandidateBlend.h"
 
 #include <QString>
+#include <optional>
 
 namespace limner::cli {
 
@@ -23,6 +25,8 @@ public:
     quint64 seed = 0;
     int quality = -1;
     int feather = -1; // px of soft edge past the mask; 0 = only masked pixels change; -1 = proportional
+    // Unset = the backend's default (EngineClient::inpaintColorMatch).
+    std::optional<engine::imaging::ColorMatchMode> colorMatch;
     ModelArguments model; // model.modelPath set = a diffusion model instead of backend
 
     // Needs a QCoreApplication (no event loop yet). Returns an empty string on

@@ -45,7 +45,10 @@ struct OutpaintOptions {
                        "fsr, blur, noise or none (default edge)."),
         QStringLiteral("method"), QStringLiteral("edge")};
     QCommandLineOption colorMatch{QStringLiteral("color-match"),
-                                  QStringLiteral("Outpaint: off, stats or histogram (default stats)."),
+                                  QStringLiteral("Colour match of the fill to its surroundings: off, "
+                                                 "stats or histogram (default: stats for outpaint; "
+                                                 "for inpaint off with a model, stats with a "
+                                                 "classical backend)."),
                                   QStringLiteral("mode"), QStringLiteral("stats")};
     QCommandLineOption poisson{
         QStringLiteral("poisson"),
@@ -131,6 +134,24 @@ int runEvalMini(const QCommandLineParser& parser, const EvalMiniOptions& o,
 #endif
 }
 
+bool parseColorMatch(const QString& mode, limner::engine::imaging::ColorMatchMode& out) {
+    using limner::engine::imaging::ColorMatchMode;
+    if (mode == QLatin1String("off"))
+        out = ColorMatchMode::Off;
+    else if (mode == QLatin1String("stats"))
+        out = ColorMatchMode::Statistics;
+    else if (mode == QLatin1String("histogram"))
+        out = ColorMatchMode::Histogram;
+    else
+        return false;
+    return true;
+}
+
+int printColorMatchError(const QString& mode) {
+    return printUsageError(
+        QStringLiteral("--color-match must be off, stats or histogram, not '%1'").arg(mode));
+}
+
 OutpaintOptions addOutpaintOptions(QCommandLineParser& parser) {
     OutpaintOptions o;
     parser.addOptions({o.left, o.right, o.top, o.bottom, o.seedFill, o.colorMatch, o.poisson, o.frame});
@@ -178,17 +199,8 @@ int runOutpaint(const QCommandLineParser& parser, const OutpaintOptions& o,
             QStringLiteral(
                 "--seed-fill must be edge, reflect, telea, fsr, blur, noise or none, not '%1'")
                 .arg(parser.value(o.seedFill)));
-    const QString match = parser.value(o.colorMatch);
-    using limner::engine::imaging::ColorMatchMode;
-    if (match == QLatin1String("off"))
-        command.colorMatch = ColorMatchMode::Off;
-    else if (match == QLatin1String("stats"))
-        command.colorMatch = ColorMatchMode::Statistics;
-    else if (match == QLatin1String("histogram"))
-        command.colorMatch = ColorMatchMode::Histogram;
-    else
-        return printUsageError(
-            QStringLiteral("--color-match must be off, stats or histogram, not '%1'").arg(match));
+    if (!parseColorMatch(parser.value(o.colorMatch), command.colorMatch))
+        return printColorMatchError(parser.value(o.colorMatch));
     command.poisson = parser.isSet(o.poisson);
     if (parser.isSet(o.frame)) {
         const QStringList frame = parser.value(o.frame).split(QLatin1Char('x'));
@@ -359,6 +371,14 @@ int main(int argc, char* argv[]) {
         if (!ok || command.feather < 0 || command.feather > 256)
             return printUsageError(QStringLiteral("--feather must be 0 to 256 pixels, not '%1'")
                                        .arg(parser.value(featherOption)));
+    }
+
+    // The option's default value is outpaint's; an inpaint takes its backend's unless asked.
+    if (parser.isSet(outpaint.colorMatch)) {
+        limner::engine::imaging::ColorMatchMode mode;
+        if (!parseColorMatch(parser.value(outpaint.colorMatch), mode))
+            return printColorMatchError(parser.value(outpaint.colorMatch));
+        command.colorMatch = mode;
     }
 
     const QString error = command.run();

@@ -240,9 +240,9 @@ private:
     // Created on first use and kept, so a backend that loads a model loads it once.
     // Choosing another model frees the one loaded before (a model can take gigabytes).
     InpaintBackend& backendNamed(const std::string& name) {
-        if (isModel(name)) {
+        if (Engine::backendIsModel(name)) {
             for (auto it = m_backends.begin(); it != m_backends.end();) {
-                if (isModel(it->first) && it->first != name)
+                if (Engine::backendIsModel(it->first) && it->first != name)
                     it = m_backends.erase(it);
                 else
                     ++it;
@@ -253,8 +253,6 @@ private:
             backend = BackendRegistry::find(name)->create();
         return *backend;
     }
-
-    static bool isModel(const std::string& name) { return name.rfind("model:", 0) == 0; }
 
     void reportFailed(JobId id, const Status& status) {
         if (m_callbacks.failed)
@@ -314,6 +312,10 @@ std::string Engine::backendLabel(const std::string& name) {
 BackendGeometry Engine::backendGeometry(const std::string& name) {
     const auto* entry = BackendRegistry::find(name);
     return entry ? entry->geometry : BackendGeometry{};
+}
+
+bool Engine::backendIsModel(const std::string& name) {
+    return name.rfind("model:", 0) == 0;
 }
 
 Status Engine::addModel(const std::string& folder, std::string& name, ModelDescription* description) {

@@ -52,6 +52,8 @@ public:
     static std::string backendLabel(const std::string& name);
     // The working size of a backend (nativeWidth/Height 0 = any size); {} for unknown names.
     static BackendGeometry backendGeometry(const std::string& name);
+    // True for a diffusion model's backend name ("model:" + folder), false for classical fills.
+    static bool backendIsModel(const std::string& name);
 
     // Adds a diffusion model folder (checked without reading its tensor data) and gives the
     // backend name requests use for it. See BackendRegistry::addModel.

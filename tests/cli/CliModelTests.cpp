@@ -11,7 +11,9 @@
 #include <QPainter>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <array>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 
 namespace {
@@ -146,6 +148,59 @@ TEST_CASE("limner-cli inpaint --model writes numbered candidates that differ onl
     INFO("stderr: " << second_run.err.toStdString());
     REQUIRE(second_run.exitCode == 0);
     CHECK(QImage(again).convertToFormat(QImage::Format_RGB32) == b);
+}
+
+// A model's fill holds something new (a red teapot on a brown table): by default it is not
+// pulled towards the colours around the hole, unless the user asks for colour match.
+TEST_CASE("limner-cli inpaint --model keeps the fill's colours unless --color-match asks",
+          "[cli][model]") {
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    const QImage original = QImage(coffee()).convertToFormat(QImage::Format_RGB32);
+    const QString mask = writeMask(dir, original.size());
+    const QString model = kandinskyWithPrior(dir);
+    const auto inpaint = [&](const QString& name, const QStringList& extra) {
+        const QString out = dir.filePath(name);
+        QStringList args = inpaintArgs(model, mask, out);
+        args << QStringLiteral("--prompt") << QStringLiteral("a red teapot") << QStringLiteral("--seed")
+             << QStringLiteral("5") << extra;
+        const Run run = runCli(args);
+        INFO("stderr: " << run.err.toStdString());
+        REQUIRE(run.exitCode == 0);
+        return QImage(out).convertToFormat(QImage::Format_RGB32);
+    };
+    const QImage byDefault = inpaint(QStringLiteral("default.png"), {});
+    const QImage off =
+        inpaint(QStringLiteral("off.png"), {QStringLiteral("--color-match"), QStringLiteral("off")});
+    const QImage matched = inpaint(QStringLiteral("stats.png"),
+                                   {QStringLiteral("--color-match"), QStringLiteral("stats")});
+    CHECK(byDefault == off);
+    CHECK(changedPixels(matched, original, kHole, false) == 0);
+    CHECK(changedPixels(matched, byDefault, kHole, true) > kHole.width() * kHole.height() / 2);
+    // Matched, the hole's mean colour moves towards that of the pixels around it.
+    const auto mean = [](const QImage& image, const QRect& area, const QRect& hole) {
+        double sum[3] = {0, 0, 0};
+        int n = 0;
+        for (int y = area.top(); y <= area.bottom(); ++y)
+            for (int x = area.left(); x <= area.right(); ++x)
+                if (area == hole || !hole.contains(x, y)) {
+                    const QRgb p = image.pixel(x, y);
+                    sum[0] += qRed(p);
+                    sum[1] += qGreen(p);
+                    sum[2] += qBlue(p);
+                    ++n;
+                }
+        return std::array<double, 3>{sum[0] / n, sum[1] / n, sum[2] / n};
+    };
+    const auto around = mean(original, kHole.adjusted(-8, -8, 8, 8), kHole);
+    const auto distance = [&](const QImage& image) {
+        const auto inside = mean(image, kHole, kHole);
+        return std::abs(inside[0] - around[0]) + std::abs(inside[1] - around[1]) +
+               std::abs(inside[2] - around[2]);
+    };
+    INFO("hole mean vs surroundings: default " << distance(byDefault) << ", matched "
+                                               << distance(matched));
+    CHECK(distance(matched) < distance(byDefault));
 }
 
 TEST_CASE("limner-cli inpaint --model runs an unCLIP model with prompts, image prompts and none",

@@ -190,6 +190,22 @@ TEST_CASE("limner-cli refuses bad input with one line, a non-zero exit and no ou
         requireCleanFailure(inpaint(junk.fileName(), goodMask, QStringLiteral("telea"), out), out,
                             QStringLiteral("not a supported image"));
     }
+    SECTION("unknown colour match") {
+        QStringList args{QStringLiteral("inpaint"),
+                         QStringLiteral("--image"),
+                         coffee(),
+                         QStringLiteral("--mask"),
+                         goodMask,
+                         QStringLiteral("--backend"),
+                         QStringLiteral("telea"),
+                         QStringLiteral("--out"),
+                         out,
+                         QStringLiteral("--color-match"),
+                         QStringLiteral("purple")};
+        requireCleanFailure(
+            runCli(args), out,
+            QStringLiteral("--color-match must be off, stats or histogram, not 'purple'"));
+    }
     SECTION("missing option") {
         const Run run = runCli({QStringLiteral("inpaint"), QStringLiteral("--image"), coffee()});
         requireCleanFailure(run, out, QStringLiteral("--mask"));
