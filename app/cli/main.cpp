@@ -256,6 +256,7 @@ int main(int argc, char* argv[]) {
         "                     [--steps N] [--guidance G] [--seed N] [--scheduler NAME] [--strength "
         "S]\n"
         "                     [--candidates N] [--device auto|cpu|cuda] [--dtype auto|float32|...]\n"
+        "                     [--color-match off|stats|histogram] [--feather PX]\n"
         "  limner-cli flatten project.ora --out out.png [--quality Q]\n"
         "  limner-cli outpaint --image in.png --left N --right N --top N --bottom N --out out.png\n"
         "                      [--backend NAME | --model DIR] [--prompt TEXT] [--seed-fill edge]\n"
