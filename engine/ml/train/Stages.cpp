@@ -725,11 +725,13 @@ namespace {
 
 // The decoder stage's data, computed once with the frozen MoVQ and image tower (and kept in
 // <work>/decoder-data.safetensors), since each scene is seen several times, under other masks,
-// noise levels and guidance drops: every scene's latents and image embedding; for one object of
-// it (its "target"), the embedding of the object's box, and the latents and embedding of the
-// scene without it. Loaded when the file matches the scene count and the MoVQ's latents.
+// noise levels and guidance drops: every scene's latents and image embedding; the embedding of
+// the box of each of its objects ([scenes, 3, dim], zero past its objects), so that the decoder
+// learns to draw any of them from its box; and for one object (its "target", which erasing
+// learns on), the latents and embedding of the scene without it. Loaded when the file matches
+// the scene count, the targets and the MoVQ's latents.
 struct DecoderData {
-    at::Tensor latents, embeds, boxEmbeds, withoutLatents, withoutEmbeds;
+    at::Tensor latents, embeds, objectBoxEmbeds, withoutLatents, withoutEmbeds;
 };
 
 // Scene `row`'s target object and the margin of its box.
@@ -738,14 +740,51 @@ std::pair<int, int> decoderTarget(const StageOptions& o, std::int64_t row, const
     return {r.below(static_cast<int>(scene.objects.size())), r.between(2, 10)};
 }
 
+// Every decoder scene's target object and box margin ([scenes, 2]): stored with the cached data,
+// whose "without" latents belong to that object, and checked on loading. (A cache made by an
+// earlier version of decoderTarget once paired about half the masks with another object's
+// embedding, and taught erasing on the wrong object, without any error.)
+at::Tensor decoderTargets(const StageOptions& o, std::int64_t sceneCount) {
+    std::vector<std::int64_t> values;
+    for (std::int64_t row = 0; row < sceneCount; ++row) {
+        const auto [target, margin] =
+            decoderTarget(o, row, makeScene(o.seed, kDecoderScenes + static_cast<std::uint64_t>(row)));
+        values.push_back(target);
+        values.push_back(margin);
+    }
+    return at::tensor(values, at::kLong).view({sceneCount, 2});
+}
+
+// The CLIP input of every object's box of a batch of scenes (the target's with its own margin,
+// the others' with margins of their own), and where each goes in a [scenes × 3] table.
+void objectBoxPixelsOfScenes(const StageOptions& o, const SceneBatch& b, std::int64_t first,
+                             const nlohmann::json& processor, std::vector<at::Tensor>& pixels,
+                             std::vector<std::int64_t>& slots) {
+    for (std::size_t i = 0; i < b.scenes.size(); ++i) {
+        const std::int64_t row = first + static_cast<std::int64_t>(i);
+        const auto [target, targetMargin] = decoderTarget(o, row, b.scenes[i]);
+        WorldRandom margins(o.seed * 4444 + static_cast<std::uint64_t>(row));
+        for (std::size_t k = 0; k < b.scenes[i].objects.size() && k < 3; ++k) {
+            const int margin = static_cast<int>(k) == target ? targetMargin : margins.between(2, 10);
+            pixels.push_back(clipPixelsOfBox(
+                b.images.slice(0, static_cast<std::int64_t>(i), static_cast<std::int64_t>(i) + 1),
+                objectBox(b.scenes[i].objects[k], margin), processor));
+            slots.push_back(static_cast<std::int64_t>(i) * 3 + static_cast<std::int64_t>(k));
+        }
+    }
+}
+
 Status decoderData(const StageOptions& o, const Towers& towers, const VqModel& movq, DecoderData& d) {
     const std::int64_t sceneCount = o.decoderScenes;
     const std::string cache = (fs::path(o.work) / "decoder-data.safetensors").string();
+    const at::Tensor targets = decoderTargets(o, sceneCount);
     {
         Safetensors file;
-        if (Safetensors::open(cache, file) && file.contains("without_latents") &&
+        at::Tensor cachedTargets;
+        if (Safetensors::open(cache, file) && file.tensor("targets", cachedTargets) &&
+            cachedTargets.sizes() == targets.sizes() && at::equal(cachedTargets, targets) &&
             file.tensor("latents", d.latents) && file.tensor("embeds", d.embeds) &&
-            file.tensor("box_embeds", d.boxEmbeds) &&
+            file.tensor("object_box_embeds", d.objectBoxEmbeds) &&
             file.tensor("without_latents", d.withoutLatents) &&
             file.tensor("without_embeds", d.withoutEmbeds) && d.latents.size(0) == sceneCount &&
             d.latents.size(1) == movq.latentChannels() &&
@@ -760,14 +799,11 @@ Status decoderData(const StageOptions& o, const Towers& towers, const VqModel& m
                     sceneBatch(o.seed, kDecoderScenes + static_cast<std::uint64_t>(first),
                                static_cast<int>(std::min<std::int64_t>(256, sceneCount - first)));
                 std::vector<at::Tensor> boxPixels, without;
+                std::vector<std::int64_t> slots;
+                objectBoxPixelsOfScenes(o, b, first, towers.processor, boxPixels, slots);
                 for (std::size_t i = 0; i < b.scenes.size(); ++i) {
-                    const auto [target, margin] =
-                        decoderTarget(o, first + static_cast<std::int64_t>(i), b.scenes[i]);
-                    const std::int64_t row = static_cast<std::int64_t>(i);
-                    boxPixels.push_back(clipPixelsOfBox(
-                        b.images.slice(0, row, row + 1),
-                        objectBox(b.scenes[i].objects[static_cast<std::size_t>(target)], margin),
-                        towers.processor));
+                    const int target =
+                        decoderTarget(o, first + static_cast<std::int64_t>(i), b.scenes[i]).first;
                     Scene rest = b.scenes[i];
                     rest.objects.erase(rest.objects.begin() + target);
                     without.push_back(imageTensor(render(rest)));
@@ -776,7 +812,12 @@ Status decoderData(const StageOptions& o, const Towers& towers, const VqModel& m
                 latents.push_back(movq.encode(b.images * 2 - 1));
                 embeds.push_back(
                     towers.vision.forward(clipPixels(b.images, towers.processor), false).imageEmbeds);
-                boxes.push_back(towers.vision.forward(at::cat(boxPixels), false).imageEmbeds);
+                const at::Tensor boxEmbeds =
+                    towers.vision.forward(at::cat(boxPixels), false).imageEmbeds;
+                at::Tensor table =
+                    at::zeros({static_cast<std::int64_t>(b.scenes.size()) * 3, boxEmbeds.size(1)});
+                table.index_copy_(0, at::tensor(slots, at::kLong), boxEmbeds);
+                boxes.push_back(table.view({-1, 3, boxEmbeds.size(1)}));
                 wLatents.push_back(movq.encode(withoutImages * 2 - 1));
                 wEmbeds.push_back(
                     towers.vision.forward(clipPixels(withoutImages, towers.processor), false)
@@ -784,14 +825,15 @@ Status decoderData(const StageOptions& o, const Towers& towers, const VqModel& m
             }
             d.latents = at::cat(latents);
             d.embeds = at::cat(embeds);
-            d.boxEmbeds = at::cat(boxes);
+            d.objectBoxEmbeds = at::cat(boxes);
             d.withoutLatents = at::cat(wLatents);
             d.withoutEmbeds = at::cat(wEmbeds);
             if (Status s = Safetensors::write(cache, {{"latents", d.latents},
                                                       {"embeds", d.embeds},
-                                                      {"box_embeds", d.boxEmbeds},
+                                                      {"object_box_embeds", d.objectBoxEmbeds},
                                                       {"without_latents", d.withoutLatents},
-                                                      {"without_embeds", d.withoutEmbeds}});
+                                                      {"without_embeds", d.withoutEmbeds},
+                                                      {"targets", targets}});
                 !s)
                 return s;
             std::printf("decoder-data: encoded %lld scenes\n", static_cast<long long>(sceneCount));
@@ -850,39 +892,56 @@ Status trainDecoder(const StageOptions& o) {
     if (Status s = decoderData(o, towers, movq, data); !s)
         return s;
     const std::int64_t sceneCount = data.latents.size(0);
-    const at::Tensor &allLatents = data.latents, &allEmbeds = data.embeds, &boxEmbeds = data.boxEmbeds,
-                     &withoutLatents = data.withoutLatents, &withoutEmbeds = data.withoutEmbeds;
+    const at::Tensor &allLatents = data.latents, &allEmbeds = data.embeds,
+                     &objectBoxEmbeds = data.objectBoxEmbeds, &withoutLatents = data.withoutLatents,
+                     &withoutEmbeds = data.withoutEmbeds;
     const at::Tensor alphas = alphasCumprod(false);
     const auto loss = [&](std::int64_t step, int shard, int shards) {
         at::Generator gen = generatorFor(o.seed, step, 5);
         const at::Tensor rows = at::randint(0, sceneCount, {o.batch}, gen, at::kLong);
         std::vector<Scene> scenes;
         std::vector<int> targets;
+        // 15 % of the rows erase the scene's own target (its "without" latents are cached);
+        // the others may draw any of the scene's objects.
+        std::vector<bool> erase(static_cast<std::size_t>(o.batch), false);
+        WorldRandom choose(o.seed * 5555 + static_cast<std::uint64_t>(step));
         for (int i = 0; i < o.batch; ++i) {
             const std::int64_t row = rows[i].item<std::int64_t>();
             scenes.push_back(makeScene(o.seed, kDecoderScenes + static_cast<std::uint64_t>(row)));
-            targets.push_back(decoderTarget(o, row, scenes.back()).first);
+            erase[static_cast<std::size_t>(i)] = choose.below(100) < 15;
+            const int count = static_cast<int>(std::min<std::size_t>(3, scenes.back().objects.size()));
+            targets.push_back(erase[static_cast<std::size_t>(i)]
+                                  ? decoderTarget(o, row, scenes.back()).first
+                                  : choose.below(count));
         }
         WorldRandom rng(o.seed * 7777 + static_cast<std::uint64_t>(step));
         at::Tensor latents, embeds, keep;
         {
             c10::NoGradGuard noGrad;
             const TrainingMasks m = trainingMasks(scenes, targets, rng);
-            // Under the target's box: 60 % the box's own embedding (a prompt for that region), 25 %
-            // the scene's, 15 % erase: the scene without the target, conditioned on its embedding
-            // (what an empty prompt gives). Elsewhere the scene's embedding.
+            // Under the chosen object's box: 60 % the box's own embedding (a prompt for that
+            // region), 25 % the scene's, 15 % erase: the scene without the scene's target,
+            // conditioned on its embedding (what an empty prompt gives). Elsewhere the scene's
+            // embedding.
             std::vector<std::int64_t> source(static_cast<std::size_t>(o.batch), 0);
+            std::vector<std::int64_t> boxSlots(static_cast<std::size_t>(o.batch), 0);
             for (int i = 0; i < o.batch; ++i) {
+                boxSlots[static_cast<std::size_t>(i)] =
+                    rows[i].item<std::int64_t>() * 3 + targets[static_cast<std::size_t>(i)];
                 if (!m.onTarget[static_cast<std::size_t>(i)])
                     continue;
-                const int r = rng.below(100);
-                source[static_cast<std::size_t>(i)] = r < 60 ? 1 : r < 85 ? 0 : 2;
+                source[static_cast<std::size_t>(i)] = erase[static_cast<std::size_t>(i)] ? 2
+                                                      : rng.below(85) < 60               ? 1
+                                                                                         : 0;
             }
             const at::Tensor kind = at::tensor(source, at::kLong);
             const at::Tensor selected = allEmbeds.index_select(0, rows);
             const at::Tensor isBox = (kind == 1).to(at::kFloat).unsqueeze(1);
             const at::Tensor isErase = (kind == 2).to(at::kFloat);
-            embeds = selected * (1 - isBox) + boxEmbeds.index_select(0, rows) * isBox;
+            embeds =
+                selected * (1 - isBox) + objectBoxEmbeds.view({-1, objectBoxEmbeds.size(2)})
+                                                 .index_select(0, at::tensor(boxSlots, at::kLong)) *
+                                             isBox;
             embeds = embeds * (1 - isErase.unsqueeze(1)) +
                      withoutEmbeds.index_select(0, rows) * isErase.unsqueeze(1);
             const at::Tensor eraseRows = isErase.view({-1, 1, 1, 1});

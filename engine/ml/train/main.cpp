@@ -29,6 +29,7 @@ struct Defaults {
     int batch;
     double learningRate;
     double emaDecay;
+    int workers; // threads that split each step's batch (the decoder's rows are independent)
 };
 
 // The threads of each worker's tensor operations: libtorch's intra-op threads and, where
@@ -45,9 +46,9 @@ void setOperationThreads(int threads) {
 
 const std::map<std::string, Defaults>& defaults() {
     static const std::map<std::string, Defaults> d{
-        {"movq", {4000, 30, 16, 2e-3, 0}},         {"clip", {3000, 20, 128, 1e-3, 0}},
-        {"prior", {3000, 10, 64, 5e-4, 0.995}},    {"decoder", {8000, 60, 32, 5e-4, 0.999}},
-        {"movq-decoder", {2000, 10, 16, 5e-4, 0}},
+        {"movq", {4000, 30, 16, 2e-3, 0, 1}},         {"clip", {3000, 20, 128, 1e-3, 0, 1}},
+        {"prior", {3000, 10, 64, 5e-4, 0.995, 1}},    {"decoder", {8000, 60, 32, 5e-4, 0.999, 2}},
+        {"movq-decoder", {2000, 10, 16, 5e-4, 0, 1}},
     };
     return d;
 }
@@ -68,7 +69,7 @@ int main(int argc, char** argv) {
     std::string stage = "all";
     std::int64_t steps = -1;
     double minutes = -1, lr = -1;
-    int batch = -1, threads = 0;
+    int batch = -1, threads = 0, workers = 0;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const auto value = [&]() -> const char* {
@@ -96,7 +97,7 @@ int main(int argc, char** argv) {
         else if (a == "--threads")
             threads = std::atoi(v);
         else if (a == "--workers" && std::atoi(v) > 0)
-            base.workers = std::atoi(v);
+            workers = std::atoi(v);
         else if (a == "--decoder-scenes" && std::atoll(v) > 0)
             base.decoderScenes = std::atoll(v);
         else
@@ -124,11 +125,12 @@ int main(int argc, char** argv) {
             o.learningRate = lr > 0 ? lr : it->second.learningRate;
             o.emaDecay = it->second.emaDecay;
             o.logEvery = o.steps < 100 ? 1 : 25;
-        }
-        // Only the decoder splits its batch over workers; without --threads, the cores are
-        // shared out among them.
-        if (s != "decoder")
+            // Only the decoder splits its batch (the batch is the same for any worker count).
+            o.workers = s == "decoder" && workers > 0 ? workers : it->second.workers;
+        } else {
             o.workers = 1;
+        }
+        // Without --threads, the cores are shared out among the workers.
         const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
         setOperationThreads(threads > 0 ? threads : std::max(1, cores / o.workers));
         limner::engine::Status status;
