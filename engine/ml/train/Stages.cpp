@@ -729,7 +729,7 @@ namespace {
 // the box of each of its objects ([scenes, 3, dim], zero past its objects), so that the decoder
 // learns to draw any of them from its box; and for one object (its "target", which erasing
 // learns on), the latents and embedding of the scene without it. Loaded when the file matches
-// the scene count, the targets and the MoVQ's latents.
+// the scene count, the targets, the MoVQ and the image tower.
 struct DecoderData {
     at::Tensor latents, embeds, objectBoxEmbeds, withoutLatents, withoutEmbeds;
 };
@@ -774,6 +774,21 @@ void objectBoxPixelsOfScenes(const StageOptions& o, const SceneBatch& b, std::in
     }
 }
 
+// Whether the cached data was made by this MoVQ and image tower: the first scene, encoded again,
+// gives the same latents and embedding (up to float rounding; another model differs by far more).
+bool madeByTheseModels(const StageOptions& o, const Towers& towers, const VqModel& movq,
+                       const DecoderData& d) {
+    c10::NoGradGuard noGrad;
+    const SceneBatch b = sceneBatch(o.seed, kDecoderScenes, 1);
+    const at::Tensor latents = movq.encode(b.images * 2 - 1);
+    const at::Tensor embeds =
+        towers.vision.forward(clipPixels(b.images, towers.processor), false).imageEmbeds;
+    const auto close = [](const at::Tensor& a, const at::Tensor& b) {
+        return a.sizes() == b.sizes() && (a - b).abs().max().item<double>() <= 1e-3;
+    };
+    return close(latents, d.latents.slice(0, 0, 1)) && close(embeds, d.embeds.slice(0, 0, 1));
+}
+
 Status decoderData(const StageOptions& o, const Towers& towers, const VqModel& movq, DecoderData& d) {
     const std::int64_t sceneCount = o.decoderScenes;
     const std::string cache = (fs::path(o.work) / "decoder-data.safetensors").string();
@@ -788,7 +803,8 @@ Status decoderData(const StageOptions& o, const Towers& towers, const VqModel& m
             file.tensor("without_latents", d.withoutLatents) &&
             file.tensor("without_embeds", d.withoutEmbeds) && d.latents.size(0) == sceneCount &&
             d.latents.size(1) == movq.latentChannels() &&
-            d.latents.size(2) * movq.downFactor() == kSceneSide) {
+            d.latents.size(2) * movq.downFactor() == kSceneSide &&
+            madeByTheseModels(o, towers, movq, d)) {
             std::printf("decoder-data: %lld scenes' latents from %s\n",
                         static_cast<long long>(sceneCount), cache.c_str());
         } else {
