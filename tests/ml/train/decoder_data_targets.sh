@@ -14,40 +14,33 @@ encode() {
     "$train" --model "$work/model" --work "$work/work" --stage decoder-data --decoder-scenes 8 \
         --threads 1 >"$work/log"
 }
-encode
-grep -q 'encoded 8 scenes' "$work/log" || { cat "$work/log"; exit 1; }
-encode
-grep -q "8 scenes' latents from" "$work/log" || { echo "a valid cache was not reused" >&2; cat "$work/log"; exit 1; }
-
-# Point scene 0 at another object: its first int64 in the "targets" tensor.
-cache=$work/work/decoder-data.safetensors
-header=$(od -An -t u8 -N 8 "$cache" | tr -d ' ')
-start=$(head -c $((8 + header)) "$cache" | tail -c "$header" |
-    sed -n 's/.*"targets":{[^}]*"data_offsets":\[\([0-9]*\),.*/\1/p')
-[ -n "$start" ] || { echo "no targets in the cache's header" >&2; exit 1; }
-printf '\007\000\000\000\000\000\000\000' |
-    dd of="$cache" bs=1 seek=$((8 + header + start)) conv=notrunc status=none
-encode
-grep -q 'encoded 8 scenes' "$work/log" || {
-    echo "a cache made for other targets was used instead of encoded again" >&2
-    cat "$work/log"
-    exit 1
+expect() { # expect 'log line' 'what went wrong'
+    grep -q "$1" "$work/log" || { echo "$2" >&2; cat "$work/log" >&2; exit 1; }
 }
-encode
-grep -q "8 scenes' latents from" "$work/log" || { echo "a rebuilt cache was not reused" >&2; exit 1; }
-
-# Another image tower (its projection's first weights changed) makes other embeddings.
-tower=$work/model/prior_image_encoder/model.safetensors
-header=$(od -An -t u8 -N 8 "$tower" | tr -d ' ')
-start=$(head -c $((8 + header)) "$tower" | tail -c "$header" |
-    sed -n 's/.*"visual_projection.weight":{[^}]*"data_offsets":\[\([0-9]*\),.*/\1/p')
-[ -n "$start" ] || { echo "no visual_projection.weight in the tower's header" >&2; exit 1; }
-printf '\000\000\000\101\000\000\000\101\000\000\000\101\000\000\000\101' |
-    dd of="$tower" bs=1 seek=$((8 + header + start)) conv=notrunc status=none
-encode
-grep -q 'encoded 8 scenes' "$work/log" || {
-    echo "a cache made with another image tower was used instead of encoded again" >&2
-    cat "$work/log"
-    exit 1
+# overwrite FILE TENSOR BYTES: the first bytes of one tensor of a safetensors file (printf format).
+overwrite() {
+    header=$(od -An -t u8 -N 8 "$1" | tr -d ' ')
+    start=$(head -c $((8 + header)) "$1" | tail -c "$header" |
+        sed -n "s/.*\"$2\":{[^}]*\"data_offsets\":\\[\\([0-9]*\\),.*/\\1/p")
+    [ -n "$start" ] || { echo "no $2 in the header of $1" >&2; exit 1; }
+    printf "$3" | dd of="$1" bs=1 seek=$((8 + header + start)) conv=notrunc status=none
 }
+
+encode
+expect 'encoded 8 scenes' "the first run did not encode the scenes"
+encode
+expect "8 scenes' latents from" "a valid cache was not reused"
+
+# Scene 0 pointed at another object (the first int64 of "targets").
+overwrite "$work/work/decoder-data.safetensors" targets '\007\000\000\000\000\000\000\000'
+encode
+expect 'encoded 8 scenes' "a cache made for other targets was used instead of encoded again"
+encode
+expect "8 scenes' latents from" "a rebuilt cache was not reused"
+
+# Another image tower (the first weights of its projection set to 8) makes other embeddings.
+overwrite "$work/model/prior_image_encoder/model.safetensors" visual_projection.weight \
+    '\000\000\000\101\000\000\000\101\000\000\000\101\000\000\000\101'
+encode
+expect 'encoded 8 scenes' "a cache made with another image tower was used instead of encoded again"
 echo "a cache for other targets or another image tower is encoded again"
