@@ -757,15 +757,18 @@ at::Tensor decoderTargets(const StageOptions& o, std::int64_t sceneCount) {
 
 // The CLIP input of every object's box of a batch of scenes (the target's with its own margin,
 // the others' with margins of their own), and where each goes in a [scenes × 3] table.
+// `targets`: decoderTargets() of all scenes; the batch starts at scene `first`.
 void objectBoxPixelsOfScenes(const StageOptions& o, const SceneBatch& b, std::int64_t first,
-                             const nlohmann::json& processor, std::vector<at::Tensor>& pixels,
-                             std::vector<std::int64_t>& slots) {
+                             const at::Tensor& targets, const nlohmann::json& processor,
+                             std::vector<at::Tensor>& pixels, std::vector<std::int64_t>& slots) {
     for (std::size_t i = 0; i < b.scenes.size(); ++i) {
         const std::int64_t row = first + static_cast<std::int64_t>(i);
-        const auto [target, targetMargin] = decoderTarget(o, row, b.scenes[i]);
+        const auto target = targets[row][0].item<std::int64_t>();
+        const auto targetMargin = static_cast<int>(targets[row][1].item<std::int64_t>());
         WorldRandom margins(o.seed * 4444 + static_cast<std::uint64_t>(row));
         for (std::size_t k = 0; k < b.scenes[i].objects.size() && k < 3; ++k) {
-            const int margin = static_cast<int>(k) == target ? targetMargin : margins.between(2, 10);
+            const int margin =
+                static_cast<std::int64_t>(k) == target ? targetMargin : margins.between(2, 10);
             pixels.push_back(clipPixelsOfBox(
                 b.images.slice(0, static_cast<std::int64_t>(i), static_cast<std::int64_t>(i) + 1),
                 objectBox(b.scenes[i].objects[k], margin), processor));
@@ -816,10 +819,10 @@ Status decoderData(const StageOptions& o, const Towers& towers, const VqModel& m
                                static_cast<int>(std::min<std::int64_t>(256, sceneCount - first)));
                 std::vector<at::Tensor> boxPixels, without;
                 std::vector<std::int64_t> slots;
-                objectBoxPixelsOfScenes(o, b, first, towers.processor, boxPixels, slots);
+                objectBoxPixelsOfScenes(o, b, first, targets, towers.processor, boxPixels, slots);
                 for (std::size_t i = 0; i < b.scenes.size(); ++i) {
-                    const int target =
-                        decoderTarget(o, first + static_cast<std::int64_t>(i), b.scenes[i]).first;
+                    const auto target =
+                        targets[first + static_cast<std::int64_t>(i)][0].item<std::int64_t>();
                     Scene rest = b.scenes[i];
                     rest.objects.erase(rest.objects.begin() + target);
                     without.push_back(imageTensor(render(rest)));
