@@ -5,6 +5,7 @@
 #include "app/EngineClient.h"
 #include "app/ImageConvert.h"
 #include "app/cli/RunJob.h"
+#include "engine/ml/pipelines/AutoencoderRoundTrip.h"
 #include "engine/ml/pipelines/ClipScorer.h"
 #include "engine/ml/train/World.h"
 
@@ -12,6 +13,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QImage>
+#include <QPainter>
 #include <QTextStream>
 #include <algorithm>
 #include <cmath>
@@ -268,9 +270,12 @@ QString yesNo(bool met) {
 
 class Evaluation {
 public:
-    Evaluation(const EvalMiniCommand& command, const engine::ml::ClipScorer& scorer)
+    // `autoencoder` only for --autoencoder-only.
+    Evaluation(const EvalMiniCommand& command, const engine::ml::ClipScorer& scorer,
+               const engine::ml::AutoencoderRoundTrip* autoencoder)
         : m_command(command)
         , m_scorer(scorer)
+        , m_autoencoder(autoencoder)
         , m_jobs(command.model) {}
 
     QString runScene(std::uint64_t n, bool writeSamples, Outcome& out) {
@@ -292,9 +297,14 @@ public:
         double seconds = 0;
         const QString prompt = m_command.targetPicture ? QString() : QString::fromStdString(out.phrase);
         const QImage reference = m_command.targetPicture ? full.copy(box) : QImage();
-        if (QString e = m_jobs.run(truth, mask, prompt, true, n, drawnResult, seconds, reference);
-            !e.isEmpty())
+        if (m_autoencoder) {
+            if (QString e = roundTripInBox(full, truth, box, drawnResult); !e.isEmpty())
+                return e;
+        } else if (QString e =
+                       m_jobs.run(truth, mask, prompt, true, n, drawnResult, seconds, reference);
+                   !e.isEmpty()) {
             return e;
+        }
         out.seconds += seconds;
         out.dominantColour = dominantDrawnColour(truth, drawnResult, box, out.drawn);
         out.outside = changeOutside(truth, drawnResult, box);
@@ -303,8 +313,13 @@ public:
 
         // Erase: the model and Telea remove the target; the scene without it is the truth.
         QImage erased, telea;
-        if (QString e = m_jobs.run(full, mask, QString(), true, n, erased, seconds); !e.isEmpty())
+        if (m_autoencoder) {
+            if (QString e = roundTripInBox(truth, full, box, erased); !e.isEmpty())
+                return e;
+        } else if (QString e = m_jobs.run(full, mask, QString(), true, n, erased, seconds);
+                   !e.isEmpty()) {
             return e;
+        }
         out.seconds += seconds;
         if (QString e = m_jobs.run(full, mask, QString(), false, n, telea, seconds); !e.isEmpty())
             return e;
@@ -328,6 +343,21 @@ public:
     }
 
 private:
+    // `base` with the box replaced by the autoencoder's round trip of `picture`: what a decoder
+    // that found picture's exact latents would paint into that mask.
+    QString roundTripInBox(const QImage& picture, const QImage& base, const QRect& box,
+                           QImage& out) const {
+        engine::Image decoded;
+        if (const engine::Status s =
+                m_autoencoder->run(app::ImageConvert::toEngineRgb(picture), decoded);
+            !s)
+            return QString::fromStdString(s.message());
+        out = base.copy();
+        QPainter painter(&out);
+        painter.drawImage(box.topLeft(), app::ImageConvert::toQImage(decoded).copy(box));
+        return {};
+    }
+
     QString scoreWithClip(const QImage& crop, std::uint64_t n, Outcome& out) const {
         const std::vector<std::string> prompts = clipPrompts(out.target, n);
         std::vector<double> scores;
@@ -343,6 +373,7 @@ private:
 
     const EvalMiniCommand& m_command;
     const engine::ml::ClipScorer& m_scorer;
+    const engine::ml::AutoencoderRoundTrip* m_autoencoder;
     JobRunner m_jobs;
 };
 
@@ -416,13 +447,19 @@ void printTable(QTextStream& table, const EvalMiniCommand& command,
     const engine::DiffusionSettings& settings = command.model.settings;
     table << "Evaluation of " << QDir::toNativeSeparators(command.model.modelPath)
           << " in limner-mini's world: scenes " << command.first << " to " << command.first + n - 1
-          << " of the evaluation stream (world seed " << kEvaluationSeed << "), " << settings.steps
-          << " steps, guidance "
-          << (settings.guidanceScale < 0 ? QStringLiteral("default")
-                                         : QString::number(settings.guidanceScale))
-          << ", one candidate, seed = scene number"
-          << (command.targetPicture ? "; prompted with the target's own picture, not its phrase" : "")
-          << "; " << QStringLiteral("%1 s in all.").arg(wallSeconds, 0, 'f', 1) << "\n\n";
+          << " of the evaluation stream (world seed " << kEvaluationSeed << "), ";
+    if (command.autoencoderOnly)
+        table << "no inpainting: the mask holds the autoencoder's round trip of the true picture "
+                 "(the target for the inpaint judges, the scene without it for erase), the best "
+                 "any decoder of this model can paint";
+    else
+        table << settings.steps << " steps, guidance "
+              << (settings.guidanceScale < 0 ? QStringLiteral("default")
+                                             : QString::number(settings.guidanceScale))
+              << ", one candidate, seed = scene number"
+              << (command.targetPicture ? "; prompted with the target's own picture, not its phrase"
+                                        : "");
+    table << "; " << QStringLiteral("%1 s in all.").arg(wallSeconds, 0, 'f', 1) << "\n\n";
     table << "| measure | result | target | met |\n| --- | --- | --- | --- |\n";
     table << "| scenes | " << n << " | | |\n";
     const double colourRate = 100.0 * all.colourHits / n, clipRate = 100.0 * all.clipHits / n;
@@ -447,8 +484,9 @@ void printTable(QTextStream& table, const EvalMiniCommand& command,
     table << "| unmasked pixels changed | " << outside.pixels << " px in " << scenesWithChange << " of "
           << n << " scenes, max change " << outside.maxChange << "/255, up to " << outside.reach
           << " px past the mask | | |\n";
-    table << QStringLiteral("| seconds per inpaint (model) | %1 s | | |\n")
-                 .arg(modelSeconds / (2.0 * n), 0, 'f', 2);
+    if (!command.autoencoderOnly)
+        table << QStringLiteral("| seconds per inpaint (model) | %1 s | | |\n")
+                     .arg(modelSeconds / (2.0 * n), 0, 'f', 2);
     printBreakdown(table, "target colour", byColour, &colourName);
     printBreakdown(table, "target shape", byShape, &world::shapeWord);
     table << "\n| background | scenes | erase PSNR, model | erase PSNR, Telea |\n| --- | --- | --- | "
@@ -479,9 +517,16 @@ QString EvalMiniCommand::run(QTextStream& table, QTextStream& log) const {
     if (!samplesPath.isEmpty() && !QDir().mkpath(samplesPath))
         return QStringLiteral("cannot create the samples folder %1").arg(samplesPath);
 
+    engine::ml::AutoencoderRoundTrip autoencoder;
+    if (autoencoderOnly) {
+        if (const engine::Status s = engine::ml::AutoencoderRoundTrip::load(folder, autoencoder); !s)
+            return QStringLiteral("the model %1 has no autoencoder to measure: %2")
+                .arg(model.modelPath, QString::fromStdString(s.message()));
+    }
+
     QElapsedTimer wall;
     wall.start();
-    Evaluation evaluation(*this, scorer);
+    Evaluation evaluation(*this, scorer, autoencoderOnly ? &autoencoder : nullptr);
     std::vector<Outcome> outcomes;
     for (int i = 0; i < scenes; ++i) {
         const std::uint64_t n = static_cast<std::uint64_t>(first) + static_cast<std::uint64_t>(i);

@@ -31,6 +31,9 @@ public:
     // Inpaint with the target's own picture (its box in the whole scene) as the image prompt and
     // no text: the decoder alone, as if the prior had found the exact embedding.
     bool targetPicture = false;
+    // No inpainting: the mask holds the autoencoder's round trip of the true picture, so the
+    // judges score the best any decoder of this model could do (its ceiling).
+    bool autoencoderOnly = false;
 
     // Needs a QCoreApplication. Prints the table (Markdown) on `table` and one line per scene on
     // `log`. Returns an empty string when the evaluation ran, whether or not the targets are met;

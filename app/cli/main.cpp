@@ -83,11 +83,16 @@ struct EvalMiniOptions {
         QStringLiteral("eval-mini: prompt with the target's own picture (its box in the whole "
                        "scene, as an image prompt) instead of its phrase: measures the decoder "
                        "without the prior.")};
+    QCommandLineOption autoencoderOnly{
+        QStringLiteral("autoencoder-only"),
+        QStringLiteral("eval-mini: no inpainting; the mask holds the autoencoder's round trip of "
+                       "the true picture, so the judges score the best any decoder of this model "
+                       "can paint.")};
 };
 
 EvalMiniOptions addEvalMiniOptions(QCommandLineParser& parser) {
     EvalMiniOptions o;
-    parser.addOptions({o.scenes, o.first, o.samples, o.targetPicture});
+    parser.addOptions({o.scenes, o.first, o.samples, o.targetPicture, o.autoencoderOnly});
     return o;
 }
 
@@ -128,6 +133,11 @@ int runEvalMini(const QCommandLineParser& parser, const EvalMiniOptions& o,
             QStringLiteral("--first must be a whole number ≥ 0, not '%1'").arg(parser.value(o.first)));
     command.samplesPath = parser.value(o.samples);
     command.targetPicture = parser.isSet(o.targetPicture);
+    command.autoencoderOnly = parser.isSet(o.autoencoderOnly);
+    if (command.targetPicture && command.autoencoderOnly)
+        return printUsageError(QStringLiteral(
+            "--target-picture and --autoencoder-only exclude each other: the autoencoder-only run "
+            "prompts nothing"));
     QTextStream table(stdout), log(stderr);
     const QString error = command.run(table, log);
     return error.isEmpty() ? 0 : printError(error);
@@ -261,7 +271,7 @@ int main(int argc, char* argv[]) {
         "  limner-cli outpaint --image in.png --left N --right N --top N --bottom N --out out.png\n"
         "                      [--backend NAME | --model DIR] [--prompt TEXT] [--seed-fill edge]\n"
         "  limner-cli eval-mini [--model DIR] [--scenes N] [--first K] [--samples DIR] [--steps N]\n"
-        "                       [--target-picture]\n"
+        "                       [--target-picture | --autoencoder-only]\n"
         "                       (measures limner-mini, or the model given, on unseen scenes)\n\n"
         "The mask is an image of the same size: white = regenerate, black = keep (colour masks are\n"
         "converted to gray, transparent pixels count as black). Output format follows the suffix\n"

@@ -194,6 +194,58 @@ TEST_CASE("limner-cli eval-mini measures a model on unseen scenes and prints one
     CHECK(erasePart(pictured[0]) == erasePart(scenes[1]));
 }
 
+TEST_CASE("limner-cli eval-mini --autoencoder-only scores the autoencoder's round trip of the truth",
+          "[cli][model][eval]") {
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    const QString model = kandinskyWithPrior(dir);
+    const QString samples = dir.filePath(QStringLiteral("samples"));
+    const Run run =
+        runCli({QStringLiteral("eval-mini"), QStringLiteral("--model"), model,
+                QStringLiteral("--scenes"), QStringLiteral("2"), QStringLiteral("--autoencoder-only"),
+                QStringLiteral("--samples"), samples});
+    INFO("stdout: " << run.out.toStdString() << "\nstderr: " << run.err.toStdString());
+    REQUIRE(run.exitCode == 0);
+    CHECK(
+        run.out.contains(QStringLiteral("no inpainting: the mask holds the autoencoder's round trip")));
+    CHECK_FALSE(run.out.contains(QStringLiteral(" steps, guidance ")));
+    CHECK(run.out.contains(QStringLiteral("| scenes | 2 | | |")));
+    CHECK(run.out.contains(QRegularExpression(QStringLiteral(
+        "\\| colour accuracy \\| [0-9.]+ % \\([0-2] of 2\\) \\| ≥ 85 % \\| (yes|no) \\|"))));
+    // The round trip replaces the mask only, and no model job ran.
+    CHECK(run.out.contains(QStringLiteral("| unmasked pixels changed | 0 px in 0 of 2 scenes, max "
+                                          "change 0/255, up to 0 px past the mask")));
+    CHECK_FALSE(run.out.contains(QStringLiteral("seconds per inpaint")));
+
+    // Inside the mask the inpaint result is the round trip of the scene with its target: not the
+    // input (which lacks the target), and changed only inside the mask.
+    for (int scene = 0; scene < 2; ++scene) {
+        const QString stem = samples + QStringLiteral("/scene-%1-").arg(scene);
+        const QImage mask(stem + QStringLiteral("mask.png"));
+        const QImage input =
+            QImage(stem + QStringLiteral("inpaint-input.png")).convertToFormat(QImage::Format_RGB32);
+        const QImage result =
+            QImage(stem + QStringLiteral("inpaint-result.png")).convertToFormat(QImage::Format_RGB32);
+        REQUIRE(mask.size() == QSize(128, 128));
+        REQUIRE(result.size() == mask.size());
+        int changedInside = 0, changedOutside = 0;
+        for (int y = 0; y < 128; ++y) {
+            for (int x = 0; x < 128; ++x) {
+                const bool changed = input.pixel(x, y) != result.pixel(x, y);
+                (qGray(mask.pixel(x, y)) == 255 ? changedInside : changedOutside) += changed ? 1 : 0;
+            }
+        }
+        CHECK(changedInside > 0);
+        CHECK(changedOutside == 0);
+    }
+
+    const Run both = runCli({QStringLiteral("eval-mini"), QStringLiteral("--model"), model,
+                             QStringLiteral("--autoencoder-only"), QStringLiteral("--target-picture")});
+    CHECK(both.exitCode == 2);
+    CHECK(both.out.isEmpty());
+    CHECK(both.err.contains(QStringLiteral("exclude each other")));
+}
+
 TEST_CASE("limner-cli eval-mini refuses a missing model in one line with exit code 1",
           "[cli][model][eval]") {
     QTemporaryDir dir;
