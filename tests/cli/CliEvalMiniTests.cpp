@@ -76,6 +76,12 @@ QStringList sceneLines(const QString& err) {
     return lines;
 }
 
+// One of eval-mini's sample pictures ("<samples>/scene-<n>-<name>.png") as RGB32.
+QImage samplePicture(const QString& stem, const char* name) {
+    return QImage(stem + QLatin1String(name) + QStringLiteral(".png"))
+        .convertToFormat(QImage::Format_RGB32);
+}
+
 void requireCleanFailure(const Run& run, const QString& expected) {
     INFO("stderr: " << run.err.toStdString());
     CHECK(run.exitCode == 1);
@@ -133,10 +139,8 @@ TEST_CASE("limner-cli eval-mini measures a model on unseen scenes and prints one
     for (int scene = 0; scene < 3; ++scene) {
         const QString stem = samples + QStringLiteral("/scene-%1-").arg(scene);
         const QImage mask(stem + QStringLiteral("mask.png"));
-        const QImage without =
-            QImage(stem + QStringLiteral("inpaint-input.png")).convertToFormat(QImage::Format_RGB32);
-        const QImage with =
-            QImage(stem + QStringLiteral("erase-input.png")).convertToFormat(QImage::Format_RGB32);
+        const QImage without = samplePicture(stem, "inpaint-input");
+        const QImage with = samplePicture(stem, "erase-input");
         for (const char* name : {"inpaint-result", "erase-result", "erase-telea"})
             CHECK(QFileInfo::exists(stem + QLatin1String(name) + QStringLiteral(".png")));
         REQUIRE(mask.size() == QSize(128, 128));
@@ -222,10 +226,8 @@ TEST_CASE("limner-cli eval-mini --autoencoder-only scores the autoencoder's roun
     for (int scene = 0; scene < 2; ++scene) {
         const QString stem = samples + QStringLiteral("/scene-%1-").arg(scene);
         const QImage mask(stem + QStringLiteral("mask.png"));
-        const QImage input =
-            QImage(stem + QStringLiteral("inpaint-input.png")).convertToFormat(QImage::Format_RGB32);
-        const QImage result =
-            QImage(stem + QStringLiteral("inpaint-result.png")).convertToFormat(QImage::Format_RGB32);
+        const QImage input = samplePicture(stem, "inpaint-input");
+        const QImage result = samplePicture(stem, "inpaint-result");
         REQUIRE(mask.size() == QSize(128, 128));
         REQUIRE(result.size() == mask.size());
         int changedInside = 0, changedOutside = 0;
