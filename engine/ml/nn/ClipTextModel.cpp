@@ -45,7 +45,11 @@ Status ClipTextModel::load(const nlohmann::json& json, const StateDict& weights,
         config.requireOneOf("model_type", {"clip_text_model"});
         ClipTextModel m;
         const WeightSource root(weights, device, dtype);
-        const WeightSource text = root.sub("text_model");
+        // transformers writes text_model.*; some saved copies (and transformers >= 5.6 in
+        // memory) drop the wrapper: both name the same tensors.
+        const bool wrapped = root.has("text_model.embeddings.token_embedding.weight") ||
+                             !root.has("embeddings.token_embedding.weight");
+        const WeightSource text = wrapped ? root.sub("text_model") : root;
         const std::int64_t hidden = config.integer("hidden_size", 512);
         const std::int64_t vocab = config.integer("vocab_size", 49408);
         m.m_maxPositions = config.integer("max_position_embeddings", 77);

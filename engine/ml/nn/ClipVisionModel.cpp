@@ -15,7 +15,9 @@ Status ClipVisionModel::load(const nlohmann::json& json, const StateDict& weight
         config.requireOneOf("model_type", {"clip_vision_model"});
         ClipVisionModel m;
         const WeightSource root(weights, device, dtype);
-        const WeightSource vision = root.sub("vision_model");
+        const bool wrapped = root.has("vision_model.embeddings.class_embedding") ||
+                             !root.has("embeddings.class_embedding");
+        const WeightSource vision = wrapped ? root.sub("vision_model") : root;
         const WeightSource embeddings = vision.sub("embeddings");
         const std::int64_t hidden = config.integer("hidden_size", 768);
         const double eps = config.number("layer_norm_eps", 1e-5);

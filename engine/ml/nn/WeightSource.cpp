@@ -53,7 +53,12 @@ at::Tensor WeightSource::get(const std::string& name, const std::vector<std::int
     if (it == m_shared->dict->end())
         throw ModelFormatError("weights lack tensor '" + full + "' (expected shape " +
                                shapeText(shape) + "); the weights do not belong to this config");
-    const at::Tensor& t = it->second;
+    at::Tensor t = it->second;
+    // Old VAE checkpoints (diffusers 0.6, LDM files) store attention projections as 1×1
+    // convolutions, [out, in, 1, 1]: the same numbers as the linear layer's [out, in].
+    if (shape.size() == 2 && t.dim() == 4 && t.size(2) == 1 && t.size(3) == 1 &&
+        t.size(0) == shape[0] && t.size(1) == shape[1])
+        t = t.view({shape[0], shape[1]});
     if (t.sizes() != at::IntArrayRef(shape))
         throw ModelFormatError("tensor '" + full + "' has shape " + shapeText(t.sizes()) +
                                " but the config implies " + shapeText(shape));

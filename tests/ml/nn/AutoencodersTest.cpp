@@ -3,6 +3,8 @@
 #include "tests/ml/CatchWithTorch.h" // last: restores Catch's CHECK
 #include "tests/ml/nn/ParityFixture.h"
 
+#include <cstring>
+
 using limner::engine::Status;
 using limner::engine::ml::AutoencoderKl;
 using limner::engine::ml::VqModel;
@@ -56,4 +58,34 @@ TEST_CASE("VAE loading refuses a block type it does not implement, naming it", "
     REQUIRE_FALSE(s.isOk());
     CHECK(s.message().find("down_block_types") != std::string::npos);
     CHECK(s.message().find("KDownBlock2D") != std::string::npos);
+}
+
+TEST_CASE("A VAE saved by diffusers 0.6 (query/key/value/proj_attn as 1x1 convolutions) decodes "
+          "like today's",
+          "[ml][nn]") {
+    const ParityFixture f("vae_kl");
+    limner::engine::ml::StateDict legacy;
+    const std::pair<const char*, const char*> renames[] = {{".to_q.", ".query."},
+                                                           {".to_k.", ".key."},
+                                                           {".to_v.", ".value."},
+                                                           {".to_out.0.", ".proj_attn."}};
+    for (const auto& [name, tensor] : f.weights()) {
+        std::string old = name;
+        at::Tensor value = tensor;
+        for (const auto& [now, then] : renames) {
+            const std::size_t at = old.find(now);
+            if (at == std::string::npos)
+                continue;
+            old.replace(at, std::strlen(now), then);
+            if (value.dim() == 2)
+                value = value.view({value.size(0), value.size(1), 1, 1});
+        }
+        legacy.emplace(old, value);
+    }
+    REQUIRE(legacy.count("decoder.mid_block.attentions.0.proj_attn.weight") == 1);
+    AutoencoderKl vae;
+    const Status s = AutoencoderKl::load(f.config(), legacy, at::kCPU, at::kFloat, vae);
+    INFO(s.message());
+    REQUIRE(s.isOk());
+    checkMatches(f, "decoded", vae.decode(f.input("latents")));
 }

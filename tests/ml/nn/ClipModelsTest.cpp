@@ -107,3 +107,20 @@ TEST_CASE("Loading refuses weights of a bigger model than the config describes",
     REQUIRE_FALSE(s.isOk());
     CHECK(s.message().find("has no place for") != std::string::npos);
 }
+
+TEST_CASE("A CLIP text encoder saved without the text_model. wrapper gives the same embeddings",
+          "[ml][nn]") {
+    const ParityFixture f("clip_text");
+    limner::engine::ml::StateDict unwrapped;
+    const std::string prefix = "text_model.";
+    for (const auto& [name, tensor] : f.weights())
+        unwrapped.emplace(name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name, tensor);
+    REQUIRE(unwrapped.count("embeddings.token_embedding.weight") == 1);
+    ClipTextModel model;
+    const Status s = ClipTextModel::load(
+        f.config(), unwrapped, ClipTextModel::headFromConfig(f.config()), at::kCPU, at::kFloat, model);
+    INFO(s.message());
+    REQUIRE(s.isOk());
+    checkMatches(f, "last_hidden_state",
+                 model.forward(f.input("input_ids"), at::Tensor(), false).lastHiddenState);
+}
