@@ -9,7 +9,7 @@ namespace limner::engine::ml {
 
 Status DdimScheduler::create(ConfigReader& config, std::unique_ptr<Scheduler>& out) {
     auto s = std::make_unique<DdimScheduler>();
-    s->readTrainingSchedule(config);
+    s->readTrainingSchedule(config, "linear", ZeroTerminalSnr::AlphaZero);
     s->m_predictionType =
         config.choice("prediction_type", "epsilon", {"epsilon", "sample", "v_prediction"});
     s->m_spacing = config.choice("timestep_spacing", "leading", {"leading", "trailing", "linspace"});
@@ -26,11 +26,15 @@ Status DdimScheduler::create(ConfigReader& config, std::unique_ptr<Scheduler>& o
 }
 
 Status DdimScheduler::setTimesteps(int n) {
-    if (n < 1 || n > m_numTrainTimesteps)
-        return Status::badInput("DDIM needs 1.." + std::to_string(m_numTrainTimesteps) +
-                                " steps, not " + std::to_string(n));
+    if (Status s = checkStepCount("DDIM", n); !s)
+        return s;
+    std::vector<double> t = spacedTimesteps(m_spacing, n, m_stepsOffset);
+    for (double& v : t)
+        v = std::nearbyint(v);
+    if (Status s = checkTimestepsInRange("DDIM", m_spacing, n, m_stepsOffset, t); !s)
+        return s;
     m_numInferenceSteps = n;
-    m_timestepValues = spacedTimesteps(m_spacing, n, m_stepsOffset);
+    m_timestepValues = t;
     m_timesteps = at::tensor(m_timestepValues, at::kDouble).to(at::kLong);
     return Status::ok();
 }
@@ -44,6 +48,8 @@ Status DdimScheduler::step(const at::Tensor& modelOutput, int i, const at::Tenso
     const double aT = alphaCumprod(t);
     const double aPrev = prevT >= 0 ? alphaCumprod(prevT) : m_finalAlphaCumprod;
     const double bT = 1 - aT;
+    if (aT == 0 && m_predictionType == "epsilon")
+        return zeroSnrEpsilonError(t);
     at::Tensor x0, eps;
     if (m_predictionType == "epsilon") {
         x0 = (sample - std::sqrt(bT) * modelOutput) / std::sqrt(aT);

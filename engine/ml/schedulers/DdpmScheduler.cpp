@@ -9,7 +9,7 @@ namespace limner::engine::ml {
 
 Status DdpmScheduler::create(ConfigReader& config, std::unique_ptr<Scheduler>& out) {
     auto s = std::make_unique<DdpmScheduler>();
-    s->readTrainingSchedule(config);
+    s->readTrainingSchedule(config, "linear", ZeroTerminalSnr::AlphaZero);
     s->m_predictionType =
         config.choice("prediction_type", "epsilon", {"epsilon", "sample", "v_prediction"});
     s->m_varianceType = config.choice(
@@ -27,11 +27,15 @@ Status DdpmScheduler::create(ConfigReader& config, std::unique_ptr<Scheduler>& o
 }
 
 Status DdpmScheduler::setTimesteps(int n) {
-    if (n < 1 || n > m_numTrainTimesteps)
-        return Status::badInput("DDPM needs 1.." + std::to_string(m_numTrainTimesteps) +
-                                " steps, not " + std::to_string(n));
+    if (Status s = checkStepCount("DDPM", n); !s)
+        return s;
+    std::vector<double> t = spacedTimesteps(m_spacing, n, m_stepsOffset);
+    for (double& v : t)
+        v = std::nearbyint(v);
+    if (Status s = checkTimestepsInRange("DDPM", m_spacing, n, m_stepsOffset, t); !s)
+        return s;
     m_numInferenceSteps = n;
-    m_timestepValues = spacedTimesteps(m_spacing, n, m_stepsOffset);
+    m_timestepValues = t;
     m_timesteps = at::tensor(m_timestepValues, at::kDouble).to(at::kLong);
     return Status::ok();
 }
@@ -62,6 +66,8 @@ Status DdpmScheduler::step(const at::Tensor& modelOutputIn, int i, const at::Ten
     const double aPrev = prevT >= 0 ? alphaCumprod(prevT) : 1.0;
     const double bT = 1 - aT, bPrev = 1 - aPrev;
     const double currentAlpha = aT / aPrev, currentBeta = 1 - currentAlpha;
+    if (aT == 0 && m_predictionType == "epsilon")
+        return zeroSnrEpsilonError(t);
     at::Tensor x0;
     if (m_predictionType == "epsilon")
         x0 = (sample - std::sqrt(bT) * modelOutput) / std::sqrt(aT);

@@ -5,13 +5,12 @@
 #include <ATen/ATen.h>
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 namespace limner::engine::ml {
 
 Status DpmSolverMultistepScheduler::create(ConfigReader& config, std::unique_ptr<Scheduler>& out) {
     auto s = std::make_unique<DpmSolverMultistepScheduler>();
-    s->readTrainingSchedule(config);
+    s->readTrainingSchedule(config, "linear", ZeroTerminalSnr::AlphaTiny);
     s->m_predictionType =
         config.choice("prediction_type", "epsilon", {"epsilon", "sample", "v_prediction"});
     s->m_spacing = config.choice("timestep_spacing", "linspace", {"leading", "trailing", "linspace"});
@@ -29,7 +28,13 @@ Status DpmSolverMultistepScheduler::create(ConfigReader& config, std::unique_ptr
     config.expect("thresholding", false);
     config.expect("use_lu_lambdas", false);
     config.expect("variance_type", nullptr);
-    config.expect("final_sigmas_type", "sigma_min");
+    // diffusers >= 0.26 (default "zero" there); a config without it is older: "sigma_min".
+    s->m_finalSigmaZero =
+        config.choice("final_sigmas_type", "sigma_min", {"sigma_min", "zero"}) == "zero";
+    config.expect("use_exponential_sigmas", false);
+    config.expect("use_beta_sigmas", false);
+    config.expect("use_flow_sigmas", false);
+    config.expect("use_dynamic_shifting", false);
     if (!config.status())
         return config.status();
     out = std::move(s);
@@ -37,9 +42,8 @@ Status DpmSolverMultistepScheduler::create(ConfigReader& config, std::unique_ptr
 }
 
 Status DpmSolverMultistepScheduler::setTimesteps(int n) {
-    if (n < 1 || n > m_numTrainTimesteps)
-        return Status::badInput("DPM-Solver needs 1.." + std::to_string(m_numTrainTimesteps) +
-                                " steps, not " + std::to_string(n));
+    if (Status s = checkStepCount("DPM-Solver", n); !s)
+        return s;
     const auto T = m_numTrainTimesteps;
     // Timesteps whose log-SNR falls below lambda_min_clipped are cut off (none for -inf).
     std::int64_t clipped = 0;
@@ -49,50 +53,34 @@ Status DpmSolverMultistepScheduler::setTimesteps(int n) {
             ++clipped;
     }
     const std::int64_t last = T - clipped;
-    std::vector<double> t;
-    if (m_spacing == "linspace") {
-        const double step = double(last - 1) / n;
-        for (int i = n; i >= 1; --i)
-            t.push_back(i == n ? double(last - 1) : std::nearbyint(i * step));
-    } else if (m_spacing == "leading") {
-        const auto ratio = last / (n + 1);
-        for (int i = n; i >= 1; --i)
-            t.push_back(double(i * ratio + m_stepsOffset));
-    } else {
-        const double ratio = double(T) / n;
-        for (double v = double(last); v > 0; v -= ratio)
-            t.push_back(std::nearbyint(v) - 1);
-    }
+    if (m_spacing == "leading" && last / (n + 1) == 0)
+        return Status::badInput(
+            "DPM-Solver with timestep_spacing \"leading\" and " + std::to_string(n) +
+            " steps makes every timestep the same; use at most " + std::to_string(last - 1) + " steps");
+    std::vector<double> t = solverSpacedTimesteps(m_spacing, n, m_stepsOffset, last);
     const std::vector<double> base = trainingSigmas();
     std::vector<double> sigmas;
     if (m_karras) {
-        std::vector<double> logSigmas, descending(base.rbegin(), base.rend());
-        for (double s : base)
-            logSigmas.push_back(std::log(s));
+        std::vector<double> descending(base.rbegin(), base.rend());
+        const std::vector<float> logs = logSigmas(base);
         sigmas = karrasSigmas(descending, n);
         t.clear();
         for (double s : sigmas)
-            t.push_back(std::nearbyint(sigmaToTimestep(s, logSigmas)));
-        sigmas.push_back(sigmas.back());
+            t.push_back(std::nearbyint(sigmaToTimestep(s, logs)));
+        sigmas.push_back(m_finalSigmaZero ? 0.0 : sigmas.back());
     } else {
         for (double v : t)
             sigmas.push_back(interpolate(v, base));
-        sigmas.push_back(base.front());
+        sigmas.push_back(m_finalSigmaZero ? 0.0 : base.front());
     }
-    // Rounding can repeat a timestep (many steps); later repeats are dropped, sigmas are not.
-    std::vector<double> unique;
-    std::set<double> seen;
-    for (double v : t) {
-        if (seen.insert(v).second)
-            unique.push_back(v);
-    }
-    m_timestepValues = unique;
-    m_timesteps = at::tensor(unique, at::kDouble).to(at::kLong);
+    // Rounding can repeat a timestep (Karras sigmas, many steps); diffusers keeps the repeats.
+    m_timestepValues = t;
+    m_timesteps = at::tensor(t, at::kDouble).to(at::kLong);
     m_sigmas = at::tensor(sigmas, at::kDouble).to(at::kFloat);
     m_sigmaValues.clear();
     for (double s : sigmas)
         m_sigmaValues.push_back(double(float(s)));
-    m_numInferenceSteps = static_cast<int>(unique.size());
+    m_numInferenceSteps = static_cast<int>(t.size());
     m_modelOutputs.assign(static_cast<std::size_t>(m_solverOrder), at::Tensor());
     m_lowerOrderNums = 0;
     return Status::ok();
@@ -121,7 +109,7 @@ Status DpmSolverMultistepScheduler::step(const at::Tensor& modelOutput, int i, c
         return s;
     const int steps = static_cast<int>(m_timestepValues.size());
     const bool lowerOrderFinal =
-        i == steps - 1 && (m_eulerAtFinal || (m_lowerOrderFinal && steps < 15));
+        i == steps - 1 && (m_eulerAtFinal || (m_lowerOrderFinal && steps < 15) || m_finalSigmaZero);
     const at::Tensor x0 = convertModelOutput(modelOutput, sample, i);
     std::rotate(m_modelOutputs.begin(), m_modelOutputs.begin() + 1, m_modelOutputs.end());
     m_modelOutputs.back() = x0;

@@ -30,6 +30,7 @@ private:
     bool m_karras = false;
     bool m_lowerOrderFinal = true;
     bool m_eulerAtFinal = false;
+    bool m_finalSigmaZero = false; // final_sigmas_type "zero": the last step lands on x0
     double m_lambdaMinClipped = -INFINITY;
     std::vector<at::Tensor> m_modelOutputs; // newest last
     int m_lowerOrderNums = 0;

@@ -10,7 +10,6 @@ namespace limner::engine::ml {
 Status EulerAncestralScheduler::create(ConfigReader& config, std::unique_ptr<Scheduler>& out) {
     auto s = std::make_unique<EulerAncestralScheduler>();
     s->readEulerConfig(config, false);
-    s->m_float32Linspace = false;
     if (!config.status())
         return config.status();
     out = std::move(s);

@@ -7,17 +7,23 @@
 
 namespace limner::engine::ml {
 
-void EulerDiscreteScheduler::readEulerConfig(ConfigReader& config, bool allowKarras) {
-    readTrainingSchedule(config);
+void EulerDiscreteScheduler::readEulerConfig(ConfigReader& config, bool discrete) {
+    readTrainingSchedule(config, "linear", ZeroTerminalSnr::AlphaTiny);
     m_predictionType = config.choice("prediction_type", "epsilon", {"epsilon", "v_prediction"});
     m_spacing = config.choice("timestep_spacing", "linspace", {"leading", "trailing", "linspace"});
     m_stepsOffset = config.integer("steps_offset", 0);
-    if (allowKarras) {
+    if (discrete) {
+        // EulerDiscreteScheduler's options (the ancestral sampler has none of them).
         m_karras = config.boolean("use_karras_sigmas", false);
         config.choice("interpolation_type", "linear", {"linear"});
         config.choice("timestep_type", "discrete", {"discrete"});
         config.expect("sigma_min", nullptr);
         config.expect("sigma_max", nullptr);
+        config.expect("use_exponential_sigmas", false);
+        config.expect("use_beta_sigmas", false);
+        // diffusers >= 0.28; "zero" is what 0.25 always did.
+        m_finalSigmaMin =
+            config.choice("final_sigmas_type", "zero", {"zero", "sigma_min"}) == "sigma_min";
     }
 }
 
@@ -31,40 +37,26 @@ Status EulerDiscreteScheduler::create(ConfigReader& config, std::unique_ptr<Sche
 }
 
 Status EulerDiscreteScheduler::setTimesteps(int n) {
-    if (n < 1 || n > m_numTrainTimesteps)
-        return Status::badInput("Euler needs 1.." + std::to_string(m_numTrainTimesteps) +
-                                " steps, not " + std::to_string(n));
+    if (Status s = checkStepCount("Euler", n); !s)
+        return s;
     m_numInferenceSteps = n;
-    const auto T = m_numTrainTimesteps;
+    // float32 timesteps: linspace values cast, leading/trailing integers (trailing ends at -1 for
+    // some n, as in diffusers; its sigma is that of timestep 0).
     std::vector<double> t;
-    if (m_spacing == "linspace") {
-        const double step = n > 1 ? double(T - 1) / (n - 1) : 0.0;
-        for (int i = n - 1; i >= 0; --i) {
-            const double v = (i == n - 1 && n > 1) ? double(T - 1) : i * step;
-            t.push_back(m_float32Linspace ? double(float(v)) : v);
-        }
-    } else if (m_spacing == "leading") {
-        for (int i = n - 1; i >= 0; --i)
-            t.push_back(double(i * (T / n) + m_stepsOffset));
-    } else {
-        const double ratio = double(T) / n;
-        for (double v = double(T); v > 0 && int(t.size()) < n; v -= ratio)
-            t.push_back(std::nearbyint(v) - 1);
-    }
+    for (double v : spacedTimesteps(m_spacing, n, m_stepsOffset))
+        t.push_back(double(static_cast<float>(v)));
     const std::vector<double> base = trainingSigmas();
     std::vector<double> sigmas;
     for (double v : t)
         sigmas.push_back(interpolate(v, base));
     if (m_karras) {
-        std::vector<double> logSigmas;
-        for (double s : base)
-            logSigmas.push_back(std::log(s));
+        const std::vector<float> logs = logSigmas(base);
         sigmas = karrasSigmas(sigmas, n);
         t.clear();
         for (double s : sigmas)
-            t.push_back(sigmaToTimestep(s, logSigmas));
+            t.push_back(sigmaToTimestep(s, logs));
     }
-    sigmas.push_back(0.0);
+    sigmas.push_back(m_finalSigmaMin ? base.front() : 0.0);
     m_sigmas = at::tensor(sigmas, at::kDouble).to(at::kFloat);
     m_sigmaValues.clear();
     for (double s : sigmas)

@@ -5,7 +5,8 @@
 namespace limner::engine::ml {
 
 // diffusers' EulerDiscreteScheduler (s_churn = 0: the noise drawn each step is not used), with
-// optional Karras sigmas. EulerAncestralScheduler shares its schedule.
+// optional Karras sigmas. EulerAncestralScheduler shares its schedule. rescale_betas_zero_snr
+// sets the terminal alphas_cumprod to 2^-24, as diffusers.
 class EulerDiscreteScheduler : public Scheduler {
 public:
     static Status create(ConfigReader& config, std::unique_ptr<Scheduler>& out);
@@ -21,7 +22,8 @@ public:
                         const at::Tensor& timesteps) const override;
 
 protected:
-    void readEulerConfig(ConfigReader& config, bool allowKarras);
+    // discrete: EulerDiscreteScheduler's own options (Karras sigmas, final_sigmas_type, ...).
+    void readEulerConfig(ConfigReader& config, bool discrete);
     at::Tensor predictOriginal(const at::Tensor& modelOutput, const at::Tensor& sample,
                                double sigma) const;
 
@@ -29,7 +31,7 @@ protected:
     std::string m_spacing;
     std::int64_t m_stepsOffset = 0;
     bool m_karras = false;
-    bool m_float32Linspace = true; // EulerDiscrete makes its linspace in float32, Ancestral in float64
+    bool m_finalSigmaMin = false; // final_sigmas_type "sigma_min": end at sigma(0), not 0
 };
 
 } // namespace limner::engine::ml

@@ -3,6 +3,7 @@
 #include "engine/ml/config/ConfigReader.h"
 
 #include <ATen/ATen.h>
+#include <algorithm>
 #include <cmath>
 
 namespace limner::engine::ml {
@@ -27,17 +28,22 @@ Status PndmScheduler::create(ConfigReader& config, std::unique_ptr<Scheduler>& o
 }
 
 Status PndmScheduler::setTimesteps(int n) {
-    if (n < 2 || n > m_numTrainTimesteps)
-        return Status::badInput("PNDM needs 2.." + std::to_string(m_numTrainTimesteps) +
-                                " steps, not " + std::to_string(n));
-    m_numInferenceSteps = n;
+    if (Status s = checkStepCount("PNDM", n); !s)
+        return s;
     std::vector<double> ascending = spacedTimesteps(m_spacing, n, m_stepsOffset);
+    for (double& v : ascending)
+        v = std::nearbyint(v);
+    if (Status s = checkTimestepsInRange("PNDM", m_spacing, n, m_stepsOffset, ascending); !s)
+        return s;
     std::reverse(ascending.begin(), ascending.end());
-    // [t0 .. t(n-2), t(n-2), t(n-1)] reversed: the second-to-last ascending entry repeats.
+    // PLMS: concat(ts[:-1], ts[-2:-1], ts[-1:]) reversed, so the second-largest timestep runs
+    // twice (the second step completes the first); one step is just the one timestep.
     std::vector<double> plms(ascending.begin(), ascending.end() - 1);
-    plms.push_back(ascending[ascending.size() - 2]);
+    if (ascending.size() >= 2)
+        plms.push_back(ascending[ascending.size() - 2]);
     plms.push_back(ascending.back());
     std::reverse(plms.begin(), plms.end());
+    m_numInferenceSteps = n;
     m_timestepValues = plms;
     m_timesteps = at::tensor(m_timestepValues, at::kDouble).to(at::kLong);
     m_ets.clear();

@@ -5,7 +5,8 @@
 namespace limner::engine::ml {
 
 // diffusers' PNDMScheduler with skip_prk_steps (PLMS, the Stable Diffusion default). The schedule
-// has n + 1 entries: the second step repeats a timestep to finish the first Heun-like update.
+// has n + 1 entries for n >= 2: the second step repeats a timestep to finish the first Heun-like
+// update.
 class PndmScheduler : public Scheduler {
 public:
     static Status create(ConfigReader& config, std::unique_ptr<Scheduler>& out);

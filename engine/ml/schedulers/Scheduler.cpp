@@ -1,10 +1,12 @@
 #include "engine/ml/schedulers/Scheduler.h"
 
 #include "engine/ml/config/ConfigReader.h"
+#include "engine/ml/schedulers/NumpyArithmetic.h"
 
 #include <ATen/ATen.h>
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace limner::engine::ml {
 
@@ -17,7 +19,8 @@ std::vector<double> valuesOf(const at::Tensor& t) {
 
 } // namespace
 
-void Scheduler::readTrainingSchedule(ConfigReader& config, const char* defaultSchedule) {
+void Scheduler::readTrainingSchedule(ConfigReader& config, const char* defaultSchedule,
+                                     ZeroTerminalSnr zeroSnr) {
     m_numTrainTimesteps = config.integer("num_train_timesteps", 1000);
     if (m_numTrainTimesteps < 2 || m_numTrainTimesteps > 100000) {
         config.fail("num_train_timesteps",
@@ -29,7 +32,8 @@ void Scheduler::readTrainingSchedule(ConfigReader& config, const char* defaultSc
     const std::string schedule = config.choice("beta_schedule", defaultSchedule,
                                                {"linear", "scaled_linear", "squaredcos_cap_v2"});
     config.expect("trained_betas", nullptr);
-    config.expect("rescale_betas_zero_snr", false);
+    const bool rescale =
+        zeroSnr != ZeroTerminalSnr::NotAParameter && config.boolean("rescale_betas_zero_snr", false);
     const auto n = m_numTrainTimesteps;
     if (schedule == "linear") {
         m_betas = at::linspace(betaStart, betaEnd, n, at::kFloat);
@@ -47,10 +51,27 @@ void Scheduler::readTrainingSchedule(ConfigReader& config, const char* defaultSc
         }
         m_betas = at::tensor(betas, at::kDouble).to(at::kFloat);
     }
+    if (rescale)
+        m_betas = rescaleZeroTerminalSnr(m_betas);
     m_alphas = 1.0 - m_betas;
     m_alphasCumprod = at::cumprod(m_alphas, 0);
+    // Close to 0 but not 0, so that the first sigma is finite (diffusers: fp16's smallest
+    // subnormal).
+    if (rescale && zeroSnr == ZeroTerminalSnr::AlphaTiny)
+        m_alphasCumprod[n - 1] = std::ldexp(1.0, -24);
     m_betasValues = valuesOf(m_betas);
     m_alphasCumprodValues = valuesOf(m_alphasCumprod);
+}
+
+at::Tensor Scheduler::rescaleZeroTerminalSnr(const at::Tensor& betas) {
+    at::Tensor alphasBarSqrt = at::cumprod(1.0 - betas, 0).sqrt();
+    const at::Tensor first = alphasBarSqrt[0].clone();
+    const at::Tensor last = alphasBarSqrt[-1].clone();
+    alphasBarSqrt = (alphasBarSqrt - last) * (first / (first - last));
+    const at::Tensor alphasBar = alphasBarSqrt.pow(2);
+    const at::Tensor alphas =
+        at::cat({alphasBar.slice(0, 0, 1), alphasBar.slice(0, 1) / alphasBar.slice(0, 0, -1)});
+    return 1.0 - alphas;
 }
 
 Status Scheduler::checkStep(int stepIndex, const at::Tensor& modelOutput,
@@ -66,6 +87,21 @@ Status Scheduler::checkStep(int stepIndex, const at::Tensor& modelOutput,
     return Status::ok();
 }
 
+Status Scheduler::checkStepCount(const char* name, int n, int minimum) const {
+    if (n < minimum || n > m_numTrainTimesteps)
+        return Status::badInput(std::string(name) + " needs " + std::to_string(minimum) + ".." +
+                                std::to_string(m_numTrainTimesteps) + " steps, not " +
+                                std::to_string(n));
+    return Status::ok();
+}
+
+Status Scheduler::zeroSnrEpsilonError(std::int64_t t) {
+    return Status::badInput(
+        "timestep " + std::to_string(t) +
+        " has alphas_cumprod 0 (rescale_betas_zero_snr), where an epsilon prediction cannot be "
+        "turned into an image; zero-SNR models predict v (prediction_type v_prediction)");
+}
+
 void Scheduler::alphaSigma(double sigma, double& alphaT, double& sigmaT) {
     alphaT = 1.0 / std::sqrt(sigma * sigma + 1.0);
     sigmaT = sigma * alphaT;
@@ -73,27 +109,85 @@ void Scheduler::alphaSigma(double sigma, double& alphaT, double& sigmaT) {
 
 std::vector<double> Scheduler::spacedTimesteps(const std::string& spacing, int n,
                                                std::int64_t stepsOffset) const {
-    std::vector<double> t;
     const auto T = m_numTrainTimesteps;
+    std::vector<double> t;
     if (spacing == "linspace") {
-        // numpy.linspace: i * step, with the last point exactly the end; round half to even.
-        const double step = n > 1 ? double(T - 1) / (n - 1) : 0.0;
-        for (int i = n - 1; i >= 0; --i)
-            t.push_back(i == n - 1 && n > 1 ? double(T - 1) : std::nearbyint(i * step));
+        t = NumpyArithmetic::linspace(0, double(T - 1), n);
     } else if (spacing == "leading") {
-        const auto ratio = T / n;
-        for (int i = n - 1; i >= 0; --i)
+        for (std::int64_t i = 0; i < n; ++i)
+            t.push_back(double(i * (T / n) + stepsOffset));
+    } else { // trailing, largest first already
+        for (double v : NumpyArithmetic::arange(double(T), 0, -(double(T) / n)))
+            t.push_back(NumpyArithmetic::round(v) - 1);
+        return t;
+    }
+    std::reverse(t.begin(), t.end());
+    return t;
+}
+
+std::vector<double> Scheduler::solverSpacedTimesteps(const std::string& spacing, int n,
+                                                     std::int64_t stepsOffset,
+                                                     std::int64_t last) const {
+    std::vector<double> t;
+    if (spacing == "linspace") {
+        for (double v : NumpyArithmetic::linspace(0, double(last - 1), n + 1))
+            t.push_back(NumpyArithmetic::round(v));
+    } else if (spacing == "leading") {
+        const std::int64_t ratio = last / (n + 1);
+        for (std::int64_t i = 0; i <= n; ++i)
             t.push_back(double(i * ratio + stepsOffset));
     } else { // trailing
-        const double ratio = double(T) / n;
-        for (double v = double(T); v > 0 && int(t.size()) < n; v -= ratio)
-            t.push_back(std::nearbyint(v) - 1);
+        for (double v : NumpyArithmetic::arange(double(last), 0, -(double(m_numTrainTimesteps) / n)))
+            t.push_back(NumpyArithmetic::round(v) - 1);
+        return t;
     }
+    std::reverse(t.begin(), t.end());
+    t.pop_back(); // the smallest (0, or steps_offset)
     return t;
+}
+
+Status Scheduler::checkTimestepsInRange(const char* name, const std::string& spacing, int n,
+                                        std::int64_t stepsOffset,
+                                        const std::vector<double>& timesteps) const {
+    const auto T = m_numTrainTimesteps;
+    const auto outside = [T](const std::vector<double>& t) -> std::optional<double> {
+        for (double v : t) {
+            if (v < 0 || v > double(T - 1))
+                return v;
+        }
+        return std::nullopt;
+    };
+    const std::optional<double> bad = outside(timesteps);
+    if (!bad)
+        return Status::ok();
+    const auto works = [&](int m) {
+        return m >= 1 && m <= T && !outside(spacedTimesteps(spacing, m, stepsOffset));
+    };
+    std::string choices;
+    for (int d = 1; d < T && choices.empty(); ++d) {
+        for (int m : {n - d, n + d}) {
+            if (works(m))
+                choices += (choices.empty() ? "" : " or ") + std::to_string(m);
+        }
+    }
+    return Status::badInput(
+        std::string(name) + " with timestep_spacing \"" + spacing + "\", steps_offset " +
+        std::to_string(stepsOffset) + " and " + std::to_string(n) + " steps reaches timestep " +
+        std::to_string(static_cast<std::int64_t>(*bad)) +
+        (*bad < 0 ? " (numpy.arange adds a step there)" : "") + ", outside the model's timesteps 0.." +
+        std::to_string(T - 1) + (choices.empty() ? std::string() : "; choose " + choices + " steps"));
 }
 
 std::vector<double> Scheduler::trainingSigmas() const {
     return valuesOf(((1 - m_alphasCumprod) / m_alphasCumprod).pow(0.5));
+}
+
+std::vector<float> Scheduler::logSigmas(const std::vector<double>& sigmas) {
+    std::vector<float> out;
+    out.reserve(sigmas.size());
+    for (double s : sigmas)
+        out.push_back(std::log(static_cast<float>(s)));
+    return out;
 }
 
 std::vector<double> Scheduler::karrasSigmas(const std::vector<double>& descending, int n) {
@@ -108,17 +202,18 @@ std::vector<double> Scheduler::karrasSigmas(const std::vector<double>& descendin
     return out;
 }
 
-double Scheduler::sigmaToTimestep(double sigma, const std::vector<double>& logSigmas) {
+double Scheduler::sigmaToTimestep(double sigma, const std::vector<float>& logSigmas) {
     const double logSigma = std::log(std::max(sigma, 1e-10));
-    // Index of the last log-sigma not above log(sigma) (log-sigmas ascend), kept one short of the end.
-    std::int64_t count = 0;
-    for (double l : logSigmas)
-        count += (logSigma - l >= 0) ? 1 : 0;
-    const std::int64_t low = std::min<std::int64_t>(std::max<std::int64_t>(count - 1, 0),
-                                                    static_cast<std::int64_t>(logSigmas.size()) - 2);
-    const double lo = logSigmas[static_cast<std::size_t>(low)],
-                 hi = logSigmas[static_cast<std::size_t>(low + 1)];
-    const double w = std::clamp((lo - logSigma) / (lo - hi), 0.0, 1.0);
+    // Index of the last log-sigma not above log(sigma), kept one short of the end.
+    const auto notAbove = std::upper_bound(logSigmas.begin(), logSigmas.end(), logSigma,
+                                           [](double v, float l) { return v < double(l); }) -
+                          logSigmas.begin();
+    const std::int64_t low =
+        std::clamp<std::int64_t>(notAbove - 1, 0, static_cast<std::int64_t>(logSigmas.size()) - 2);
+    const float lo = logSigmas[static_cast<std::size_t>(low)],
+                hi = logSigmas[static_cast<std::size_t>(low + 1)];
+    const float span = lo - hi; // float32, as numpy subtracts two float32 scalars
+    const double w = std::clamp((double(lo) - logSigma) / double(span), 0.0, 1.0);
     return (1 - w) * double(low) + w * double(low + 1);
 }
 

@@ -23,9 +23,9 @@ Status UnClipScheduler::create(ConfigReader& config, std::unique_ptr<Scheduler>&
 }
 
 Status UnClipScheduler::setTimesteps(int n) {
-    if (n < 2 || n > m_numTrainTimesteps)
-        return Status::badInput("UnCLIP needs 2.." + std::to_string(m_numTrainTimesteps) +
-                                " steps, not " + std::to_string(n));
+    // step_ratio = (T - 1) / (n - 1): one step divides by zero in diffusers.
+    if (Status s = checkStepCount("UnCLIP", n, 2); !s)
+        return s;
     m_numInferenceSteps = n;
     const double ratio = double(m_numTrainTimesteps - 1) / (n - 1);
     m_timestepValues.clear();

@@ -5,7 +5,6 @@
 #include <ATen/ATen.h>
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 namespace limner::engine::ml {
 
@@ -43,7 +42,7 @@ std::vector<double> solve(std::vector<std::vector<double>> a, std::vector<double
 
 Status UniPcMultistepScheduler::create(ConfigReader& config, std::unique_ptr<Scheduler>& out) {
     auto s = std::make_unique<UniPcMultistepScheduler>();
-    s->readTrainingSchedule(config);
+    s->readTrainingSchedule(config, "linear", ZeroTerminalSnr::AlphaTiny);
     s->m_predictionType =
         config.choice("prediction_type", "epsilon", {"epsilon", "sample", "v_prediction"});
     s->m_spacing = config.choice("timestep_spacing", "linspace", {"leading", "trailing", "linspace"});
@@ -59,6 +58,15 @@ Status UniPcMultistepScheduler::create(ConfigReader& config, std::unique_ptr<Sch
     config.expect("predict_x0", true);
     config.expect("solver_p", nullptr);
     config.expect("thresholding", false);
+    // diffusers >= 0.28 (default "zero" there); a config without it is older: "sigma_min".
+    s->m_finalSigmaZero =
+        config.choice("final_sigmas_type", "sigma_min", {"sigma_min", "zero"}) == "zero";
+    config.expect("use_exponential_sigmas", false);
+    config.expect("use_beta_sigmas", false);
+    config.expect("use_flow_sigmas", false);
+    config.expect("use_dynamic_shifting", false);
+    config.expect("sigma_min", nullptr);
+    config.expect("sigma_max", nullptr);
     if (!config.status())
         return config.status();
     out = std::move(s);
@@ -66,53 +74,37 @@ Status UniPcMultistepScheduler::create(ConfigReader& config, std::unique_ptr<Sch
 }
 
 Status UniPcMultistepScheduler::setTimesteps(int n) {
-    if (n < 1 || n > m_numTrainTimesteps)
-        return Status::badInput("UniPC needs 1.." + std::to_string(m_numTrainTimesteps) +
-                                " steps, not " + std::to_string(n));
+    if (Status s = checkStepCount("UniPC", n); !s)
+        return s;
     const auto T = m_numTrainTimesteps;
-    std::vector<double> t;
-    if (m_spacing == "linspace") {
-        const double step = double(T - 1) / n;
-        for (int i = n; i >= 1; --i)
-            t.push_back(i == n ? double(T - 1) : std::nearbyint(i * step));
-    } else if (m_spacing == "leading") {
-        const auto ratio = T / (n + 1);
-        for (int i = n; i >= 1; --i)
-            t.push_back(double(i * ratio + m_stepsOffset));
-    } else {
-        const double ratio = double(T) / n;
-        for (double v = double(T); v > 0; v -= ratio)
-            t.push_back(std::nearbyint(v) - 1);
-    }
+    if (m_spacing == "leading" && T / (n + 1) == 0)
+        return Status::badInput("UniPC with timestep_spacing \"leading\" and " + std::to_string(n) +
+                                " steps makes every timestep the same; use at most " +
+                                std::to_string(T - 1) + " steps");
+    std::vector<double> t = solverSpacedTimesteps(m_spacing, n, m_stepsOffset, T);
     const std::vector<double> base = trainingSigmas();
     std::vector<double> sigmas;
     if (m_karras) {
-        std::vector<double> logSigmas, descending(base.rbegin(), base.rend());
-        for (double s : base)
-            logSigmas.push_back(std::log(s));
+        std::vector<double> descending(base.rbegin(), base.rend());
+        const std::vector<float> logs = logSigmas(base);
         sigmas = karrasSigmas(descending, n);
         t.clear();
         for (double s : sigmas)
-            t.push_back(std::nearbyint(sigmaToTimestep(s, logSigmas)));
-        sigmas.push_back(sigmas.back());
+            t.push_back(std::nearbyint(sigmaToTimestep(s, logs)));
+        sigmas.push_back(m_finalSigmaZero ? 0.0 : sigmas.back());
     } else {
         for (double v : t)
             sigmas.push_back(interpolate(v, base));
-        sigmas.push_back(base.front());
+        sigmas.push_back(m_finalSigmaZero ? 0.0 : base.front());
     }
-    std::vector<double> unique;
-    std::set<double> seen;
-    for (double v : t) {
-        if (seen.insert(v).second)
-            unique.push_back(v);
-    }
-    m_timestepValues = unique;
-    m_timesteps = at::tensor(unique, at::kDouble).to(at::kLong);
+    // Rounding can repeat a timestep (Karras sigmas, many steps); diffusers keeps the repeats.
+    m_timestepValues = t;
+    m_timesteps = at::tensor(t, at::kDouble).to(at::kLong);
     m_sigmas = at::tensor(sigmas, at::kDouble).to(at::kFloat);
     m_sigmaValues.clear();
     for (double s : sigmas)
         m_sigmaValues.push_back(double(float(s)));
-    m_numInferenceSteps = static_cast<int>(unique.size());
+    m_numInferenceSteps = static_cast<int>(t.size());
     m_modelOutputs.assign(static_cast<std::size_t>(m_solverOrder), at::Tensor());
     m_lastSample = at::Tensor();
     m_lowerOrderNums = 0;

@@ -34,6 +34,7 @@ private:
     int m_solverOrder = 2;
     bool m_karras = false;
     bool m_lowerOrderFinal = true;
+    bool m_finalSigmaZero = false; // final_sigmas_type "zero": the last step lands on x0
     std::vector<std::int64_t> m_disableCorrector;
     std::vector<at::Tensor> m_modelOutputs; // newest last
     at::Tensor m_lastSample;
