@@ -11,6 +11,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace limner::ui {
 
@@ -43,7 +44,8 @@ DownloadPanel::DownloadPanel(QWidget* parent)
         item->setData(Qt::UserRole, model.repoId);
         item->setToolTip(model.repoId);
     }
-    m_suggested->setMaximumHeight(m_suggested->sizeHintForRow(0) * (m_suggested->count() + 1));
+    const int row = std::max(m_suggested->sizeHintForRow(0), m_suggested->fontMetrics().height() + 4);
+    m_suggested->setMaximumHeight(row * (m_suggested->count() + 1));
     m_bar->setRange(0, kBarSteps);
     m_bar->setValue(0);
     m_activity->setWordWrap(true);
@@ -135,7 +137,8 @@ void DownloadPanel::cancelDownload() {
 void DownloadPanel::showProgress(qint64 done, qint64 total, double rate, double secondsLeft,
                                  const QString& activity) {
     m_bar->setValue(total > 0 ? int(double(done) / double(total) * kBarSteps) : 0);
-    m_message->setText(app::formatDownloadProgress(done, total, rate, secondsLeft));
+    m_message->setText(total > 0 ? app::formatDownloadProgress(done, total, rate, secondsLeft)
+                                 : QString());
     m_activity->setText(activity);
 }
 

@@ -62,9 +62,12 @@ int download(const QString& reference, QTextStream& out, QTextStream& err) {
                              return;
                          lastActivity = activity;
                          lastLine = clock.elapsed();
-                         const int percent = total > 0 ? int(done * 100 / total) : 0;
+                         if (total <= 0) { // the file list is not read yet
+                             err << activity << Qt::endl;
+                             return;
+                         }
                          err << QStringLiteral("%1% %2  %3")
-                                    .arg(percent, 3)
+                                    .arg(int(done * 100 / total), 3)
                                     .arg(app::formatDownloadProgress(done, total, rate, left), activity)
                              << Qt::endl;
                      });

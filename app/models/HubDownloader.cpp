@@ -274,6 +274,14 @@ bool HubDownloader::handledProblem(QNetworkReply* reply, Stage stage, const QStr
         request(stage, reply->url().resolved(location));
         return true;
     }
+    if (status == 0 && stage == Stage::Revision &&
+        (reply->error() == QNetworkReply::HostNotFoundError ||
+         reply->error() == QNetworkReply::ConnectionRefusedError)) {
+        // The first request of a download: no network, or a wrong HF_ENDPOINT. Say so at once.
+        fail(QStringLiteral("cannot reach %1 for %2: %3: check the network connection or HF_ENDPOINT")
+                 .arg(reply->url().host(), m_repo.repoId, reply->errorString()));
+        return true;
+    }
     if (status == 0 || status == 408 || status == 429 || status >= 500) {
         const QString reason =
             status == 0 ? reply->errorString()
@@ -294,7 +302,8 @@ void HubDownloader::retry(const QString& reason, std::function<void()> again) {
                                 "cache): download again to resume")
                      .arg(m_files[m_fileIndex].path, m_repo.repoId, reason)
                      .arg(m_failures)
-                     .arg(formatBytes(m_offset + m_received), formatBytes(m_meta.size)));
+                     .arg(formatBytes(m_offset + m_received),
+                          formatBytes(m_meta.size >= 0 ? m_meta.size : m_files[m_fileIndex].size)));
         else
             fail(QStringLiteral("cannot reach %1 for %2: %3 (%4 tries): check the network "
                                 "connection or HF_ENDPOINT")

@@ -339,6 +339,11 @@ TEST_CASE("An unknown repo or revision is one line that names it, and nothing is
         limner::test::runDownload(*hub.downloader(), QStringLiteral("../etc"));
     REQUIRE(notAnId.end == End::Failed);
     CHECK(notAnId.text.contains(QLatin1String("not a Hugging Face repo id")));
+    HubDownloader nowhere(HubClient(QStringLiteral("http://127.0.0.1:1")), hub.cache.path());
+    const DownloadOutcome unreachable = limner::test::runDownload(nowhere, hub.decoder.id);
+    REQUIRE(unreachable.end == End::Failed);
+    CHECK(unreachable.text.contains(QLatin1String("cannot reach 127.0.0.1")));
+    CHECK(unreachable.text.contains(QLatin1String("HF_ENDPOINT")));
     CHECK(filesUnder(hub.cache.path()).isEmpty());
 }
 
