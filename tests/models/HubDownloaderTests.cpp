@@ -10,6 +10,8 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <catch2/catch.hpp>
@@ -459,4 +461,39 @@ TEST_CASE("Two downloaders of one repo at once leave one intact blob, fetched on
     CHECK(readAll(hub.unetBlob()) == hub.unetContent());
     requireSnapshotsWhole(hub, hub.decoder);
     requireSnapshotsWhole(hub, hub.prior);
+}
+
+TEST_CASE(
+    "The blob lock is flock(2), so tools that lock as py-filelock does and Limner exclude each other",
+    "[models][lock]") {
+    const QString flock = QStandardPaths::findExecutable(QStringLiteral("flock"));
+    if (flock.isEmpty()) {
+        WARN("util-linux flock(1) is not installed: the interplay with other lockers is not checked");
+        return;
+    }
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral(".locks/models--a--b/0123.lock"));
+    const auto otherHolds = [&] {
+        return QProcess::execute(flock, {QStringLiteral("--nonblock"), path, QStringLiteral("true")}) !=
+               0;
+    };
+    {
+        limner::app::HubFileLock lock(path);
+        QString error;
+        REQUIRE(lock.tryLock(error));
+        CHECK(otherHolds());
+        CHECK((QFileInfo(path).permissions() & QFileDevice::WriteGroup) != 0); // 0664, as py-filelock
+    }
+    CHECK_FALSE(otherHolds());
+
+    QProcess holder;
+    holder.start(flock, {path, QStringLiteral("sleep"), QStringLiteral("1")});
+    REQUIRE(holder.waitForStarted());
+    REQUIRE(limner::test::waitFor([&] { return otherHolds(); }, 3000));
+    limner::app::HubFileLock lock(path);
+    QString error;
+    CHECK_FALSE(lock.tryLock(error));
+    CHECK(error.isEmpty());
+    REQUIRE(holder.waitForFinished(5000)); // its lock goes with it
+    CHECK(lock.tryLock(error));
 }
