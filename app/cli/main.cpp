@@ -1,6 +1,7 @@
 #include "app/BundledModel.h"
 #include "app/cli/FlattenCommand.h"
 #include "app/cli/InpaintCommand.h"
+#include "app/cli/ModelsCommand.h"
 #include "app/cli/OutpaintCommand.h"
 #ifdef LIMNER_HAVE_EVAL_MINI
 #include "app/cli/EvalMiniCommand.h"
@@ -272,14 +273,17 @@ int main(int argc, char* argv[]) {
         "                      [--backend NAME | --model DIR] [--prompt TEXT] [--seed-fill edge]\n"
         "  limner-cli eval-mini [--model DIR] [--scenes N] [--first K] [--samples DIR] [--steps N]\n"
         "                       [--target-picture | --autoencoder-only]\n"
-        "                       (measures limner-mini, or the model given, on unseen scenes)\n\n"
+        "                       (measures limner-mini, or the model given, on unseen scenes)\n"
+        "  limner-cli models download ORG/NAME[@REVISION]\n"
+        "                       (from the Hugging Face hub into its cache; prints the folder)\n"
+        "  limner-cli models suggested\n\n"
         "The mask is an image of the same size: white = regenerate, black = keep (colour masks are\n"
         "converted to gray, transparent pixels count as black). Output format follows the suffix\n"
         "of --out: .png, .jpg, .webp or .tiff."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("inpaint, outpaint, flatten or eval-mini"));
+                                 QStringLiteral("inpaint, outpaint, flatten, eval-mini or models"));
     const QCommandLineOption imageOption(QStringLiteral("image"), QStringLiteral("Picture to edit."),
                                          QStringLiteral("file"));
     const QCommandLineOption maskOption(QStringLiteral("mask"), QStringLiteral("Mask image."),
@@ -322,6 +326,12 @@ int main(int argc, char* argv[]) {
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
         return printUsageError(QStringLiteral("no command given"));
+    if (positional.first() == QLatin1String("models")) {
+        limner::cli::ModelsCommand models;
+        models.arguments = positional.mid(1);
+        QTextStream out(stdout), err(stderr);
+        return models.run(out, err);
+    }
     if (positional.first() == QLatin1String("flatten")) {
         if (positional.size() != 2)
             return printUsageError(QStringLiteral("flatten needs one project: limner-cli flatten "
