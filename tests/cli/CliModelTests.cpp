@@ -248,7 +248,7 @@ TEST_CASE("limner-cli refuses a Kandinsky decoder without its prior when the mod
     const QString mask = writeMask(dir, original.size());
     const QString out = dir.filePath(QStringLiteral("decoder-only.png"));
     requireCleanFailure(runCli(inpaintArgs(kandinskyDecoder(), mask, out)), out,
-                        QStringLiteral("no prior"));
+                        QStringLiteral("needs its prior"));
 }
 
 TEST_CASE("limner-cli refuses bad model folders and options in one line", "[cli][model]") {
