@@ -7,6 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
+#include <zlib.h>
 
 namespace limner::engine::ml {
 
@@ -36,6 +38,51 @@ std::string tokenContent(const nlohmann::json& config, const char* key, const st
     if (it->is_object() && it->contains("content") && (*it)["content"].is_string())
         return (*it)["content"].get<std::string>();
     return fallback;
+}
+
+// GPT-2's reversible byte-to-character map: printable bytes stand for themselves, the others
+// are shifted above U+0100 in byte order.
+bool isPrintableByte(int b) {
+    return (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+}
+
+std::string byteSymbol(int b) {
+    if (isPrintableByte(b))
+        return TextCleaner::encodeUtf8(static_cast<char32_t>(b));
+    int shifted = 0;
+    for (int c = 0; c < b; ++c)
+        shifted += isPrintableByte(c) ? 0 : 1;
+    return TextCleaner::encodeUtf8(static_cast<char32_t>(256 + shifted));
+}
+
+// The whole file, gunzipped when it is gzip (zlib reads plain files as they are). Capped: CLIP's
+// vocabulary unpacks to 3.2 MB, so anything far larger is not it.
+Status readMaybeGzipped(const std::string& path, std::string& out) {
+    constexpr std::size_t limit = 64u << 20;
+    gzFile file = gzopen(path.c_str(), "rb");
+    if (!file)
+        return Status::notFound("CLIP vocabulary " + path +
+                                " cannot be opened; reinstall Limner or set LIMNER_CLIP_VOCAB");
+    std::string text;
+    char buffer[1 << 16];
+    int read = 0;
+    while ((read = gzread(file, buffer, sizeof buffer)) > 0) {
+        text.append(buffer, static_cast<std::size_t>(read));
+        if (text.size() > limit) {
+            gzclose(file);
+            return Status::modelFormat(path +
+                                       " unpacks to more than 64 MB; it is not CLIP's vocabulary");
+        }
+    }
+    int error = Z_OK;
+    const char* message = gzerror(file, &error);
+    const std::string why = message ? message : "";
+    gzclose(file);
+    if (read < 0 || (error != Z_OK && error != Z_STREAM_END))
+        return Status::modelFormat("CLIP vocabulary " + path + " is damaged (" + why +
+                                   "); reinstall Limner");
+    out = std::move(text);
+    return Status::ok();
 }
 
 bool isContraction(const std::u32string& s, std::size_t i, std::size_t& length) {
@@ -95,41 +142,108 @@ Status ClipTokenizer::load(const std::string& folder, ClipTokenizer& out) {
         tokenContent(specialMap, "unk_token", tokenContent(config, "unk_token", eos));
     const std::string pad =
         tokenContent(specialMap, "pad_token", tokenContent(config, "pad_token", eos));
-    for (const auto& [name, token, id] :
-         {std::tuple{"bos_token", bos, &t.m_bosId}, std::tuple{"eos_token", eos, &t.m_eosId},
-          std::tuple{"unk_token", unk, &t.m_unkId}, std::tuple{"pad_token", pad, &t.m_padId}}) {
-        const auto it = t.m_vocab.find(token);
-        if (it == t.m_vocab.end())
-            return Status::modelFormat(std::string("the tokenizer's ") + name + " \"" + token +
-                                       "\" is not in vocab.json");
-        *id = it->second;
-    }
-    std::vector<std::string> special{bos, eos};
-    if (const auto added = config.find("added_tokens_decoder");
-        added != config.end() && added->is_object()) {
-        for (const auto& entry : *added) {
+    std::vector<std::string> added;
+    if (const auto it = config.find("added_tokens_decoder"); it != config.end() && it->is_object()) {
+        for (const auto& entry : *it) {
             if (entry.is_object() && entry.contains("content") && entry["content"].is_string())
-                special.push_back(entry["content"].get<std::string>());
+                added.push_back(entry["content"].get<std::string>());
         }
     }
-    std::sort(special.begin(), special.end());
-    special.erase(std::unique(special.begin(), special.end()), special.end());
-    for (const auto& s : special)
-        t.m_specialTokens.push_back(TextCleaner::decodeUtf8(s));
+    if (Status s = t.finish(folder + "/vocab.json", bos, eos, unk, pad, std::move(added)); !s)
+        return s;
     if (const auto max = config.find("model_max_length");
         max != config.end() && max->is_number_integer() && max->get<std::int64_t>() > 2 &&
         max->get<std::int64_t>() < 1'000'000)
         t.m_modelMaxLength = max->get<int>();
-
-    // GPT-2's reversible byte-to-character map: printable bytes stand for themselves, the
-    // others are shifted above U+0100.
-    int next = 0;
-    for (int b = 0; b < 256; ++b) {
-        const bool printable =
-            (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-        t.m_byteEncoder[b] = TextCleaner::encodeUtf8(printable ? char32_t(b) : char32_t(256 + next++));
-    }
     out = std::move(t);
+    return Status::ok();
+}
+
+Status ClipTokenizer::fromBpeVocabulary(const std::string& path, ClipTokenizer& out,
+                                        const std::string& padToken) {
+    std::string text;
+    if (Status s = readMaybeGzipped(path, text); !s)
+        return s;
+    // Line 0 is a header; CLIP uses merges 1 … 49152-256-2 of the file.
+    constexpr int mergeCount = 49152 - 256 - 2;
+    std::vector<std::string> merges;
+    merges.reserve(mergeCount);
+    std::size_t start = text.find('\n');
+    while (start != std::string::npos && static_cast<int>(merges.size()) < mergeCount) {
+        const std::size_t end = text.find('\n', start + 1);
+        std::string line = text.substr(start + 1, end == std::string::npos ? end : end - start - 1);
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (line.empty() && end == std::string::npos)
+            break; // the file's final newline
+        const auto space = line.find(' ');
+        if (space == std::string::npos || space == 0 || space + 1 == line.size() ||
+            line.find(' ', space + 1) != std::string::npos)
+            return Status::modelFormat(path + " line " + std::to_string(merges.size() + 2) + " \"" +
+                                       line.substr(0, 60) +
+                                       "\" is not a merge pair; reinstall Limner's CLIP vocabulary");
+        merges.push_back(std::move(line));
+        start = end;
+    }
+    if (static_cast<int>(merges.size()) < mergeCount)
+        return Status::modelFormat(path + " holds " + std::to_string(merges.size()) +
+                                   " merges where CLIP's vocabulary has " + std::to_string(mergeCount) +
+                                   "; the file is truncated: reinstall Limner's CLIP vocabulary");
+
+    ClipTokenizer t;
+    // bytes_to_unicode() order: the printable bytes first, then the others (shifted above U+0100).
+    std::vector<std::string> symbols;
+    for (const bool printable : {true, false}) {
+        for (int b = 0; b < 256; ++b) {
+            if (isPrintableByte(b) == printable)
+                symbols.push_back(byteSymbol(b));
+        }
+    }
+    std::int64_t id = 0;
+    // A later duplicate takes the id, as Python's dict(zip(vocab, range(len(vocab)))) does.
+    for (const std::string& symbol : symbols)
+        t.m_vocab[symbol] = id++;
+    for (const std::string& symbol : symbols)
+        t.m_vocab[symbol + "</w>"] = id++;
+    int rank = 0;
+    for (const std::string& merge : merges) {
+        const auto space = merge.find(' ');
+        t.m_vocab[merge.substr(0, space) + merge.substr(space + 1)] = id++;
+        t.m_mergeRanks.emplace(merge, rank++);
+    }
+    t.m_vocab["<|startoftext|>"] = id++;
+    t.m_vocab["<|endoftext|>"] = id++;
+    if (Status s = t.finish(path, "<|startoftext|>", "<|endoftext|>", "<|endoftext|>", padToken, {});
+        !s)
+        return s;
+    t.m_modelMaxLength = 77;
+    out = std::move(t);
+    return Status::ok();
+}
+
+Status ClipTokenizer::finish(const std::string& source, const std::string& bos, const std::string& eos,
+                             const std::string& unk, const std::string& pad,
+                             std::vector<std::string> otherSpecialTokens) {
+    for (const auto& [name, token, id] :
+         {std::tuple{"bos_token", bos, &m_bosId}, std::tuple{"eos_token", eos, &m_eosId},
+          std::tuple{"unk_token", unk, &m_unkId}, std::tuple{"pad_token", pad, &m_padId}}) {
+        const auto it = m_vocab.find(token);
+        if (it == m_vocab.end())
+            return Status::modelFormat(std::string("the tokenizer's ") + name + " \"" + token +
+                                       "\" is not in " + source);
+        *id = it->second;
+    }
+    // transformers splits every special token out of the text before BPE: with SD 2.x's pad
+    // token "!" that makes each "!" id 0.
+    std::vector<std::string> special = std::move(otherSpecialTokens);
+    special.insert(special.end(), {bos, eos, unk, pad});
+    std::sort(special.begin(), special.end());
+    special.erase(std::unique(special.begin(), special.end()), special.end());
+    m_specialTokens.clear();
+    for (const auto& s : special)
+        m_specialTokens.push_back(TextCleaner::decodeUtf8(s));
+    for (int b = 0; b < 256; ++b)
+        m_byteEncoder[b] = byteSymbol(b);
     return Status::ok();
 }
 

@@ -29,6 +29,13 @@ public:
     // folder holds vocab.json and merges.txt, and usually tokenizer_config.json and
     // special_tokens_map.json (pad token, model_max_length, added tokens).
     static Status load(const std::string& folder, ClipTokenizer& out);
+    // The tokenizer transformers builds from OpenAI CLIP's bpe_simple_vocab_16e6.txt.gz (gzip or
+    // plain text; see clipVocabularyPath()): ids are the 256 byte symbols, the same with "</w>",
+    // the first 48 894 merges joined, then <|startoftext|> and <|endoftext|>; model_max_length 77.
+    // padToken is "<|endoftext|>" for SD 1.x's tokenizer and "!" (id 0) for SD 2.x's; like
+    // every special token it is split out of the text before BPE, as transformers does.
+    static Status fromBpeVocabulary(const std::string& path, ClipTokenizer& out,
+                                    const std::string& padToken = "<|endoftext|>");
 
     // Byte-level BPE strings, as tokenizer.tokenize(text) returns them.
     std::vector<std::string> tokenize(const std::string& text) const;
@@ -45,6 +52,10 @@ public:
     std::size_t vocabularySize() const { return m_vocab.size(); }
 
 private:
+    // Looks the special tokens up, fills the byte encoder and the no-split list.
+    Status finish(const std::string& source, const std::string& bos, const std::string& eos,
+                  const std::string& unk, const std::string& pad,
+                  std::vector<std::string> otherSpecialTokens);
     void appendWordTokens(const std::u32string& word, std::vector<std::string>& out) const;
     void appendChunkTokens(const std::u32string& chunk, std::vector<std::string>& out) const;
     std::vector<std::string> bpe(const std::string& byteWord) const;
