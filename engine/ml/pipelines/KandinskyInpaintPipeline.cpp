@@ -66,7 +66,7 @@ Status KandinskyInpaintPipeline::load(const PipelineFolder& folder, c10::Device 
         return s;
     if (Status s = folder.readJson("scheduler", "scheduler_config.json", p->m_schedulerConfig); !s)
         return s;
-    p->m_schedulerSource = folder.componentPath("scheduler") + "/scheduler_config.json";
+    p->m_schedulerSource = folder.sourceOf("scheduler", "scheduler_config.json");
     {
         std::unique_ptr<Scheduler> probe;
         if (Status s =

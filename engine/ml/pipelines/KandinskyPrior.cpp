@@ -78,7 +78,7 @@ Status KandinskyPrior::load(const PipelineFolder& decoderFolder, c10::Device dev
     KandinskyPrior p;
     p.m_device = device;
     p.m_dtype = dtype;
-    if (Status s = ClipTokenizer::load(folder.componentPath(layout.tokenizer), p.m_tokenizer); !s)
+    if (Status s = folder.loadTokenizer(layout.tokenizer, p.m_tokenizer); !s)
         return s;
     nlohmann::json priorConfig, textConfig, imageConfig, processorConfig;
     if (Status s = folder.readJson(layout.prior, "config.json", priorConfig); !s)
@@ -89,7 +89,7 @@ Status KandinskyPrior::load(const PipelineFolder& decoderFolder, c10::Device dev
         return s;
     if (Status s = folder.readJson(layout.scheduler, "scheduler_config.json", p.m_schedulerConfig); !s)
         return s;
-    p.m_schedulerSource = folder.componentPath(layout.scheduler) + "/scheduler_config.json";
+    p.m_schedulerSource = folder.sourceOf(layout.scheduler, "scheduler_config.json");
     {
         std::unique_ptr<Scheduler> probe;
         if (Status s = SchedulerFactory::create(p.m_schedulerConfig, p.m_schedulerSource, probe); !s)

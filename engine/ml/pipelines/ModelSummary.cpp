@@ -4,6 +4,7 @@
 #include "engine/ml/io/SafetensorsHeader.h"
 #include "engine/ml/pipelines/InpaintPipeline.h"
 #include "engine/ml/pipelines/PipelineFolder.h"
+#include "engine/ml/pipelines/SingleFileCheckpoint.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -36,6 +37,8 @@ const char* dtypeName(SafetensorsDtype dtype) {
 std::uint64_t folderBytes(const std::string& root) {
     std::uint64_t total = 0;
     std::error_code ec;
+    if (fs::is_regular_file(root, ec))
+        return fs::file_size(root, ec); // a single-file checkpoint
     for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
         std::error_code sizeError;
@@ -51,6 +54,14 @@ std::uint64_t folderBytes(const std::string& root) {
 // Adds the parameters of every component of folder that has weights.
 Status countParameters(const PipelineFolder& folder, const std::string& label, ModelSummary& summary,
                        std::map<std::string, std::int64_t>& elementsByDtype) {
+    if (const SingleFileCheckpoint* single = folder.singleFile()) {
+        summary.components = single->components();
+        for (const auto& [dtype, elements] : single->parameterCounts()) {
+            summary.parameters += elements;
+            elementsByDtype[dtype] += elements;
+        }
+        return Status::ok();
+    }
     for (const std::string& component : folder.subFolders()) {
         std::vector<std::string> files;
         const Status found = folder.weightFiles(component, files);

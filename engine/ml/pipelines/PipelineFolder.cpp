@@ -5,6 +5,8 @@
 #include "engine/ml/config/ModelCard.h"
 #include "engine/ml/io/Safetensors.h"
 #include "engine/ml/nn/RandomWeightScope.h"
+#include "engine/ml/pipelines/SingleFileCheckpoint.h"
+#include "engine/ml/tokenizer/ClipTokenizer.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -170,9 +172,15 @@ Status resolveLocation(const std::string& location, std::string& root) {
         root = location;
         return Status::ok();
     }
-    if (fs::exists(path, ec))
-        return isPickleName(path) ? refusePickle(location)
-                                  : Status::modelFormat(location + " is a file, not a model folder");
+    if (fs::exists(path, ec)) {
+        if (isPickleName(path))
+            return refusePickle(location);
+        if (path.extension() != ".safetensors")
+            return Status::modelFormat(location + " is a file, not a model folder or a .safetensors "
+                                                  "checkpoint");
+        root = location;
+        return Status::ok();
+    }
     std::string repoId, revision;
     if (HubCache::splitReference(location, repoId, revision)) {
         for (const std::string& cacheRoot :
@@ -206,7 +214,14 @@ Status PipelineFolder::open(const std::string& location, PipelineFolder& out) {
     if (Status s = resolveLocation(location, folder.m_root); !s)
         return s;
     const fs::path index = fs::path(folder.m_root) / "model_index.json";
-    if (isFile(index)) {
+    if (isFile(folder.m_root)) {
+        auto single = std::make_shared<SingleFileCheckpoint>();
+        if (Status s = SingleFileCheckpoint::open(folder.m_root, *single); !s)
+            return s;
+        if (Status s = single->readJson("", "model_index.json", folder.m_modelIndex); !s)
+            return s;
+        folder.m_single = std::move(single);
+    } else if (isFile(index)) {
         if (Status s = JsonFile::read(index.string(), folder.m_modelIndex); !s)
             return s;
         if (!folder.m_modelIndex.is_object())
@@ -278,6 +293,8 @@ std::string PipelineFolder::className() const {
 }
 
 std::vector<std::string> PipelineFolder::subFolders() const {
+    if (m_single)
+        return m_single->components();
     std::vector<std::string> out;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(m_root, ec)) {
@@ -291,18 +308,33 @@ std::vector<std::string> PipelineFolder::subFolders() const {
 }
 
 bool PipelineFolder::hasComponent(const std::string& component) const {
+    if (m_single)
+        return m_single->hasComponent(component);
     std::error_code ec;
     return fs::is_directory(componentPath(component), ec);
 }
 
 Status PipelineFolder::readJson(const std::string& component, const std::string& fileName,
                                 nlohmann::json& out) const {
+    if (m_single)
+        return m_single->readJson(component, fileName, out);
     const fs::path path = fs::path(componentPath(component)) / fileName;
     if (isDanglingLink(path))
         return missingBlob(path);
     if (!isFile(path))
         return Status::notFound("model folder " + m_root + " lacks " + component + "/" + fileName);
     return JsonFile::read(path.string(), out);
+}
+
+std::string PipelineFolder::sourceOf(const std::string& component, const std::string& fileName) const {
+    return m_single ? m_root + " (" + component + ", from the tensor shapes)"
+                    : componentPath(component) + "/" + fileName;
+}
+
+Status PipelineFolder::loadTokenizer(const std::string& component, ClipTokenizer& out) const {
+    if (m_single)
+        return m_single->loadTokenizer(out);
+    return ClipTokenizer::load(componentPath(component), out);
 }
 
 Status PipelineFolder::checkWeightsFile(const std::string& path) {
@@ -325,8 +357,15 @@ Status PipelineFolder::checkWeightsFile(const std::string& path) {
 
 Status PipelineFolder::weightFiles(const std::string& component,
                                    std::vector<std::string>& files) const {
-    const fs::path dir = componentPath(component);
     files.clear();
+    if (m_single) {
+        const std::vector<std::string> withWeights = m_single->components();
+        if (std::find(withWeights.begin(), withWeights.end(), component) == withWeights.end())
+            return Status::notFound(m_root + " holds no " + component + " weights");
+        files.push_back(m_root);
+        return Status::ok();
+    }
+    const fs::path dir = componentPath(component);
     Status status;
     if (variantFiles(dir, "", files, status))
         return status;
@@ -358,6 +397,8 @@ Status PipelineFolder::weightFiles(const std::string& component,
 Status PipelineFolder::loadWeights(const std::string& component, c10::Device device,
                                    c10::ScalarType dtype, StateDict& out) const {
     out.clear();
+    if (m_single)
+        return m_single->loadWeights(component, device, dtype, out);
     std::vector<std::string> files;
     const Status found = weightFiles(component, files);
     // Benchmarks build models of real sizes from configs alone: the modules draw random weights.

@@ -12,12 +12,18 @@
 
 namespace limner::engine::ml {
 
+class ClipTokenizer;
+class SingleFileCheckpoint;
+
 // A model as a pipeline sees it: components (unet/, vae/ or movq/, scheduler/, text_encoder/,
 // tokenizer/, prior/ …), each with its config and its weights in safetensors, found wherever a
 // person keeps them:
 //  - a diffusers folder (model_index.json optional; `hf download --local-dir` folders too);
 //  - a Hugging Face cache entry: the repo folder models--ORG--NAME, one of its snapshots, or
-//    the repo id "ORG/NAME[@REV]" looked up in the hub cache and the legacy diffusers cache.
+//    the repo id "ORG/NAME[@REV]" looked up in the hub cache and the legacy diffusers cache;
+//  - a single-file Stable Diffusion checkpoint (.safetensors in the CompVis/LDM layout, as
+//    A1111, ComfyUI and Civitai keep them): SingleFileCheckpoint serves its components, with
+//    configs worked out from the tensor shapes and the tokenizer from CLIP's shipped vocabulary.
 // Weights: the plain safetensors file, else a sharded index, else a variant
 // (*.fp16.safetensors first), each tensor converted from the dtype its header names. Pickle and
 // TorchScript files are refused, never opened (they can run code); beside safetensors they are
@@ -32,7 +38,10 @@ public:
     // location: a folder, a cache repo folder or snapshot, or a repo id (see above).
     static Status open(const std::string& location, PipelineFolder& out);
 
+    // The folder, or the file of a single-file checkpoint.
     const std::string& root() const { return m_root; }
+    bool isSingleFile() const { return m_single != nullptr; }
+    const SingleFileCheckpoint* singleFile() const { return m_single.get(); }
     // "_class_name" of model_index.json, empty when the folder has none.
     std::string className() const;
     // Entries of model_index.json naming a component (["library", "Class"]), in file order.
@@ -44,6 +53,11 @@ public:
     std::vector<std::string> subFolders() const;
     bool hasComponent(const std::string& component) const;
     std::string componentPath(const std::string& component) const { return m_root + "/" + component; }
+    // Where a component's file comes from, for messages ("…/scheduler/scheduler_config.json").
+    std::string sourceOf(const std::string& component, const std::string& fileName) const;
+    // The component's CLIP tokenizer (vocab.json and merges.txt; a single file's from CLIP's
+    // shipped vocabulary).
+    Status loadTokenizer(const std::string& component, ClipTokenizer& out) const;
 
     // The prior pipeline folder used by a Kandinsky decoder without a prior of its own; nullptr
     // when there is none. priorRepoWanted(): the repo the model card names ("" when none).
@@ -79,6 +93,7 @@ private:
     nlohmann::json m_modelIndex;
     std::vector<Listed> m_listed;
     std::shared_ptr<const PipelineFolder> m_prior;
+    std::shared_ptr<const SingleFileCheckpoint> m_single;
     std::string m_priorRepoWanted;
 };
 

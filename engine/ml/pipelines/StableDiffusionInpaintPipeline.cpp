@@ -48,7 +48,7 @@ Status StableDiffusionInpaintPipeline::load(const PipelineFolder& folder, c10::D
     }
     std::unique_ptr<StableDiffusionInpaintPipeline> p(
         new StableDiffusionInpaintPipeline(device, dtype));
-    if (Status s = ClipTokenizer::load(folder.componentPath("tokenizer"), p->m_tokenizer); !s)
+    if (Status s = folder.loadTokenizer("tokenizer", p->m_tokenizer); !s)
         return s;
     nlohmann::json unetConfig, vaeConfig, textConfig;
     if (Status s = folder.readJson("unet", "config.json", unetConfig); !s)
@@ -59,7 +59,7 @@ Status StableDiffusionInpaintPipeline::load(const PipelineFolder& folder, c10::D
         return s;
     if (Status s = folder.readJson("scheduler", "scheduler_config.json", p->m_schedulerConfig); !s)
         return s;
-    p->m_schedulerSource = folder.componentPath("scheduler") + "/scheduler_config.json";
+    p->m_schedulerSource = folder.sourceOf("scheduler", "scheduler_config.json");
     {
         // The scheduler is checked now, so that a bad config fails at load and not at the first run.
         std::unique_ptr<Scheduler> probe;

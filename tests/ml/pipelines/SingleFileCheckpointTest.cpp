@@ -5,6 +5,7 @@
 #include "engine/ml/nn/ClipTextModel.h"
 #include "engine/ml/nn/UNet2DConditionModel.h"
 #include "engine/ml/pipelines/InpaintPipeline.h"
+#include "engine/ml/pipelines/ModelSummary.h"
 #include "engine/ml/pipelines/PipelineFolder.h"
 #include "engine/ml/pipelines/SchedulerChoice.h"
 #include "engine/ml/tokenizer/ClipTokenizer.h"
@@ -257,8 +258,8 @@ TEST_CASE("An SD 2.x checkpoint (OpenCLIP tower, linear projections, two transfo
           elementsOf(model.unet) + elementsOf(model.vae) + elementsOf(model.text));
 }
 
-TEST_CASE("A single-file checkpoint, written out from its configs and weights, paints the same pixels "
-          "as the diffusers folder it was made from",
+TEST_CASE("A single-file checkpoint, loaded as it is and written out from its configs and weights, "
+          "paints the same pixels as the diffusers folder it was made from",
           "[ml][pipelines][single-file]") {
     const TinyStableDiffusion model = TinyStableDiffusion::sd1(/*inpainting=*/true, 11);
     const std::string dir = PipelineTestFolders::scratch("single-file-pixels");
@@ -276,9 +277,10 @@ TEST_CASE("A single-file checkpoint, written out from its configs and weights, p
     p.steps = 3;
     p.guidanceScale = 6.0;
     p.seed = 42;
-    InpaintOutput original, converted;
+    InpaintOutput original, converted, direct;
     for (const auto& [folder, output] :
-         {std::pair{dir + "/original", &original}, std::pair{dir + "/converted", &converted}}) {
+         {std::pair{dir + "/original", &original}, std::pair{dir + "/converted", &converted},
+          std::pair{dir + "/model.safetensors", &direct}}) {
         std::unique_ptr<InpaintPipeline> pipeline;
         const Status loaded = InpaintPipeline::load(folder, cpu, c10::kFloat, pipeline);
         INFO(folder << ": " << loaded.message());
@@ -287,6 +289,13 @@ TEST_CASE("A single-file checkpoint, written out from its configs and weights, p
     }
     CHECK(original.images.sizes() == at::IntArrayRef({1, 3, 32, 32}));
     CHECK(at::equal(original.images, converted.images));
+    CHECK(at::equal(original.images, direct.images));
+    ModelSummary summary;
+    REQUIRE(inspectModel(dir + "/model.safetensors", summary).isOk());
+    CHECK(summary.family == "Stable Diffusion");
+    CHECK(summary.parameters == checkpoint.parameterCounts().at("float32"));
+    CHECK(summary.storedDtype == "float32");
+    CHECK(summary.bytesOnDisk == std::filesystem::file_size(dir + "/model.safetensors"));
 
     // The tokenizer built from Limner's CLIP vocabulary is the folder's.
     ClipTokenizer shipped, fromFolder;
