@@ -73,10 +73,10 @@ bool BackendRegistry::modelsSupported() {
 }
 
 Status BackendRegistry::addModel(const std::string& folder, std::string& name,
-                                 ModelDescription* describedAs) {
+                                 ModelDescription* describedAs, const std::string& priorFolder) {
 #ifdef LIMNER_HAVE_MODELS
     ModelDescription description;
-    if (Status s = describeModel(folder, description); !s)
+    if (Status s = describeModel(folder, priorFolder, description); !s)
         return s;
     Entry entry;
     entry.name = ModelBackend::nameFor(folder);
@@ -100,6 +100,7 @@ Status BackendRegistry::addModel(const std::string& folder, std::string& name,
     (void)folder;
     (void)name;
     (void)describedAs;
+    (void)priorFolder;
     return Status::deviceUnavailable("this build of Limner has no diffusion support (it was built "
                                      "without libtorch); only the classical fills are available");
 #endif

@@ -33,8 +33,10 @@ public:
     // tensor data); `name` is what requests pass as their backend ("model:" + folder). Adding
     // a folder twice checks it again and keeps one entry. Thread-safe. In a build without
     // engine/ml, fails with DeviceUnavailable.
+    // priorFolder: a Kandinsky decoder's prior pipeline kept in a folder of its own.
     static Status addModel(const std::string& folder, std::string& name,
-                           ModelDescription* description = nullptr);
+                           ModelDescription* description = nullptr,
+                           const std::string& priorFolder = {});
     // True when this build can run diffusion models (engine/ml was built).
     static bool modelsSupported();
 };

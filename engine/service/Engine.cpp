@@ -318,8 +318,9 @@ bool Engine::backendIsModel(const std::string& name) {
     return name.rfind("model:", 0) == 0;
 }
 
-Status Engine::addModel(const std::string& folder, std::string& name, ModelDescription* description) {
-    return BackendRegistry::addModel(folder, name, description);
+Status Engine::addModel(const std::string& folder, std::string& name, ModelDescription* description,
+                        const std::string& priorFolder) {
+    return BackendRegistry::addModel(folder, name, description, priorFolder);
 }
 
 bool Engine::modelsSupported() {

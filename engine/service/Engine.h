@@ -58,7 +58,8 @@ public:
     // Adds a diffusion model folder (checked without reading its tensor data) and gives the
     // backend name requests use for it. See BackendRegistry::addModel.
     static Status addModel(const std::string& folder, std::string& name,
-                           ModelDescription* description = nullptr);
+                           ModelDescription* description = nullptr,
+                           const std::string& priorFolder = {});
     static bool modelsSupported();
     // Checks a request without running it (sizes, channels, empty mask, unknown backend).
     static Status validate(const InpaintRequest& request);

@@ -9,6 +9,9 @@ namespace limner::engine {
 // Preferences ▸ Models shows.
 struct ModelDescription {
     std::string folder;
+    // A Kandinsky decoder's prior pipeline when it lives in a folder of its own (chosen by the
+    // user or found in a hub cache through the model card); empty when the folder holds it.
+    std::string priorFolder;
     std::string family; // "Kandinsky 2.2", "Stable Diffusion"
     int nativeSize = 512;
     int sizeMultiple = 64;

@@ -1,6 +1,7 @@
 #include "engine/ml/config/ConfigReader.h"
 #include "engine/ml/config/JsonFile.h"
-#include "engine/ml/config/ModelFolder.h"
+#include "engine/ml/config/HubCache.h"
+#include "engine/ml/config/ModelCard.h"
 #include "engine/ml/schedulers/SchedulerFactory.h"
 #include "tests/ml/CatchWithTorch.h" // last: restores Catch's CHECK
 
@@ -58,59 +59,88 @@ TEST_CASE("An unknown scheduler class is refused with the list of known ones", "
                Catch::Contains("LMSDiscreteScheduler") && Catch::Contains("DDIMScheduler"));
 }
 
-TEST_CASE("A pipeline folder resolves into its components", "[ml][config]") {
-    const auto dir = freshDirectory("pipeline");
-    writeFile(dir / "model_index.json", R"({"_class_name": "StableDiffusionInpaintPipeline",
-        "_diffusers_version": "0.25.1", "requires_safety_checker": false,
-        "safety_checker": [null, null], "unet": ["diffusers", "UNet2DConditionModel"],
-        "scheduler": ["diffusers", "DDIMScheduler"], "tokenizer": ["transformers", "CLIPTokenizer"]})");
-    writeFile(dir / "unet" / "config.json", R"({"_class_name": "UNet2DConditionModel"})");
-    writeFile(dir / "unet" / "diffusion_pytorch_model.safetensors",
-              std::string("\x02\0\0\0\0\0\0\0{}", 10));
-    writeFile(dir / "scheduler" / "scheduler_config.json", R"({"_class_name": "DDIMScheduler"})");
-    writeFile(dir / "tokenizer" / "vocab.json", "{}");
-    ModelFolder folder;
-    REQUIRE(ModelFolder::open(dir.string(), folder));
-    CHECK(folder.pipelineClass() == "StableDiffusionInpaintPipeline");
-    CHECK(folder.components().size() == 3);
-    REQUIRE(folder.component("unet"));
-    CHECK(folder.component("unet")->className == "UNet2DConditionModel");
-    CHECK(folder.component("tokenizer")->library == "transformers");
-    CHECK_FALSE(folder.component("safety_checker"));
-    std::string weights;
-    REQUIRE(ModelFolder::findWeights(folder.component("unet")->path, weights));
-    CHECK(fs::path(weights).filename() == "diffusion_pytorch_model.safetensors");
-    nlohmann::json config;
-    REQUIRE(ModelFolder::readConfig(folder.component("scheduler")->path, config));
-    CHECK(config["_class_name"] == "DDIMScheduler");
+TEST_CASE("A Kandinsky decoder's model card names its prior in any YAML list form", "[ml][config]") {
+    const auto dir = freshDirectory("card");
+    // As kandinsky-community/kandinsky-2-2-decoder-inpaint's README.md begins.
+    writeFile(dir / "block.md", "---\nlicense: apache-2.0\nprior:\n- kandinsky-community/kandinsky-2-2-prior\n"
+                                "tags:\n- text-to-image\n- kandinsky\ninference: false\n---\n# Kandinsky\n");
+    CHECK(ModelCard::priorRepos((dir / "block.md").string()) ==
+          std::vector<std::string>{"kandinsky-community/kandinsky-2-2-prior"});
+    writeFile(dir / "flow.md", "---\nprior: [\"org/prior-a\", org/prior-b]  # two\n---\n");
+    CHECK(ModelCard::priorRepos((dir / "flow.md").string()) ==
+          std::vector<std::string>{"org/prior-a", "org/prior-b"});
+    writeFile(dir / "scalar.md", "---\nprior: 'org/p'\n---\n");
+    CHECK(ModelCard::priorRepos((dir / "scalar.md").string()) == std::vector<std::string>{"org/p"});
+    // Not front matter, another key's list, a path instead of a repo id: no prior.
+    writeFile(dir / "none.md", "# Title\nprior:\n- org/p\n");
+    CHECK(ModelCard::priorRepos((dir / "none.md").string()).empty());
+    writeFile(dir / "other.md", "---\ntags:\n- org/p\nprior:\n- ../../etc\n---\n");
+    CHECK(ModelCard::priorRepos((dir / "other.md").string()).empty());
+    CHECK(ModelCard::priorRepos((dir / "missing.md").string()).empty());
 }
 
-TEST_CASE("A pipeline folder missing a listed component says which", "[ml][config]") {
-    const auto dir = freshDirectory("missing");
-    writeFile(dir / "model_index.json",
-              R"({"_class_name": "P", "vae": ["diffusers", "AutoencoderKL"]})");
-    ModelFolder folder;
-    const Status s = ModelFolder::open(dir.string(), folder);
-    CHECK(s.code() == Status::Code::NotFound);
-    CHECK_THAT(s.message(), Catch::Contains("\"vae\""));
+TEST_CASE("Repo ids map to the hub cache's folder names and back", "[ml][config]") {
+    CHECK(HubCache::repoFolderName("kandinsky-community/kandinsky-2-2-prior") ==
+          "models--kandinsky-community--kandinsky-2-2-prior");
+    std::string id, revision;
+    CHECK(HubCache::repoIdFromFolderName("models--stabilityai--stable-diffusion-2-inpainting", id));
+    CHECK(id == "stabilityai/stable-diffusion-2-inpainting");
+    CHECK_FALSE(HubCache::repoIdFromFolderName("datasets--org--name", id));
+    CHECK(HubCache::splitReference("org/name@v1.0", id, revision));
+    CHECK((id == "org/name" && revision == "v1.0"));
+    CHECK(HubCache::splitReference("org/name", id, revision));
+    CHECK(revision == "main");
+    for (const char* bad : {"name", "org/name/x", "../etc", "org/..", "org/na me", "/abs", "org/"})
+        CHECK_FALSE(HubCache::isRepoId(bad));
 }
 
-TEST_CASE("Pickle and TorchScript weights are refused with a pointer to safetensors", "[ml][config]") {
-    const auto dir = freshDirectory("pickle");
-    for (const char* name : {"model.ckpt", "pytorch_model.bin", "model.pt"}) {
-        writeFile(dir / name, "\x80\x02}q\x00.");
-        const Status s = ModelFolder::checkWeightsFile((dir / name).string());
-        CHECK(s.code() == Status::Code::ModelFormat);
-        CHECK_THAT(s.message(), Catch::Contains("safetensors"));
-    }
-    // A zip archive (torch.save / TorchScript) renamed to .safetensors is still refused.
-    writeFile(dir / "renamed.safetensors", "PK\x03\x04rest");
-    CHECK_THAT(ModelFolder::checkWeightsFile((dir / "renamed.safetensors").string()).message(),
-               Catch::Contains("TorchScript"));
-    const auto only = freshDirectory("only_bin");
-    writeFile(only / "diffusion_pytorch_model.bin", "\x80\x02");
-    std::string weights;
-    const Status s = ModelFolder::findWeights(only.string(), weights);
-    CHECK(s.code() == Status::Code::ModelFormat);
-    CHECK(weights.empty());
+TEST_CASE("The hub cache resolves a revision to its snapshot through refs", "[ml][config]") {
+    const auto root = freshDirectory("hub");
+    HubCache cache(root.string());
+    const std::string id = "org/model";
+    const std::string oldCommit(40, 'a'), newCommit(40, 'b');
+    writeFile(fs::path(cache.snapshotDir(id, oldCommit)) / "model_index.json", "{}");
+    writeFile(fs::path(cache.snapshotDir(id, newCommit)) / "model_index.json", "{}");
+    std::string folder;
+    // No refs/main yet (an interrupted first download): the newest snapshot.
+    fs::last_write_time(cache.snapshotDir(id, oldCommit),
+                        fs::last_write_time(cache.snapshotDir(id, newCommit)) + std::chrono::hours(1));
+    REQUIRE(cache.snapshot(id, "main", folder));
+    CHECK(fs::path(folder).filename() == oldCommit);
+    writeFile(cache.refPath(id, "main"), newCommit);
+    REQUIRE(cache.snapshot(id, "main", folder));
+    CHECK(fs::path(folder).filename() == newCommit);
+    CHECK(cache.snapshots(id).front() == folder);
+    REQUIRE(cache.snapshot(id, oldCommit, folder));
+    CHECK(fs::path(folder).filename() == oldCommit);
+    CHECK(cache.snapshot(id, "v2", folder).code() == Status::Code::NotFound);
+    CHECK(cache.snapshot("org/absent", "main", folder).code() == Status::Code::NotFound);
+    CHECK(cache.repos() == std::vector<std::string>{"org/model"});
+    CHECK(cache.lockPath(id, "abc") == (root / ".locks" / "models--org--model" / "abc.lock").string());
+}
+
+TEST_CASE("The hub cache is where huggingface_hub's variables put it", "[ml][config]") {
+    const auto setOrUnset = [](const char* name, const char* value) {
+        if (value)
+            ::setenv(name, value, 1);
+        else
+            ::unsetenv(name);
+    };
+    setOrUnset("HF_HUB_CACHE", nullptr);
+    setOrUnset("HUGGINGFACE_HUB_CACHE", nullptr);
+    setOrUnset("HF_HOME", "/data/hf");
+    CHECK(HubCache::defaultRoot() == "/data/hf/hub");
+    CHECK(HubCache::legacyDiffusersRoot() == "/data/hf/diffusers");
+    setOrUnset("HUGGINGFACE_HUB_CACHE", "/legacy");
+    CHECK(HubCache::defaultRoot() == "/legacy");
+    setOrUnset("HF_HUB_CACHE", "/new");
+    CHECK(HubCache::defaultRoot() == "/new");
+    setOrUnset("HF_HUB_CACHE", nullptr);
+    setOrUnset("HUGGINGFACE_HUB_CACHE", nullptr);
+    setOrUnset("HF_HOME", nullptr);
+    setOrUnset("XDG_CACHE_HOME", "/xdg");
+    CHECK(HubCache::defaultRoot() == "/xdg/huggingface/hub");
+    setOrUnset("XDG_CACHE_HOME", nullptr);
+    const std::string home = std::getenv("HOME") ? std::getenv("HOME") : "";
+    CHECK(HubCache::defaultRoot() == home + "/.cache/huggingface/hub");
 }

@@ -1,4 +1,5 @@
 #include "engine/ml/io/Safetensors.h"
+#include "engine/ml/io/Sha256.h"
 
 #include "tests/ml/CatchWithTorch.h" // last: restores Catch's CHECK
 
@@ -223,4 +224,19 @@ TEST_CASE("Writing refuses duplicate names and leaves no file behind", "[ml][io]
     const Status s = Safetensors::write(path, {{"a", at::ones({1})}, {"a", at::ones({1})}});
     CHECK(mentions(s, "used twice"));
     CHECK_FALSE(std::ifstream(path).good());
+}
+
+TEST_CASE("SHA-256 digests match FIPS 180-4's examples, so hub blob names can be checked",
+          "[ml][io]") {
+    using limner::engine::ml::Sha256;
+    CHECK(Sha256::ofBytes("", 0) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK(Sha256::ofBytes("abc", 3) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const std::string twoBlocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    CHECK(Sha256::ofBytes(twoBlocks.data(), twoBlocks.size()) ==
+          "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    Sha256 million;
+    const std::string chunk(1000, 'a');
+    for (int i = 0; i < 1000; ++i)
+        million.update(chunk.data(), chunk.size());
+    CHECK(million.hexDigest() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }

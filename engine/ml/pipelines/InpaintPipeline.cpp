@@ -23,17 +23,27 @@ std::string sizeText(std::int64_t w, std::int64_t h) {
 Status InpaintPipeline::load(const std::string& folderPath, c10::Device device, c10::ScalarType dtype,
                              std::unique_ptr<InpaintPipeline>& out) {
     try {
-        return loadFamily(folderPath, device, dtype, out);
+        PipelineFolder folder;
+        if (Status s = PipelineFolder::open(folderPath, folder); !s)
+            return s;
+        return loadFamily(folder, device, dtype, out);
     } catch (...) {
         return statusFromCurrentException("loading " + folderPath);
     }
 }
 
-Status InpaintPipeline::loadFamily(const std::string& folderPath, c10::Device device,
+Status InpaintPipeline::load(const PipelineFolder& folder, c10::Device device, c10::ScalarType dtype,
+                             std::unique_ptr<InpaintPipeline>& out) {
+    try {
+        return loadFamily(folder, device, dtype, out);
+    } catch (...) {
+        return statusFromCurrentException("loading " + folder.root());
+    }
+}
+
+Status InpaintPipeline::loadFamily(const PipelineFolder& folder, c10::Device device,
                                    c10::ScalarType dtype, std::unique_ptr<InpaintPipeline>& out) {
-    PipelineFolder folder;
-    if (Status s = PipelineFolder::open(folderPath, folder); !s)
-        return s;
+    const std::string& folderPath = folder.root();
     const std::string cls = folder.className();
     bool kandinsky = cls.find("Kandinsky") != std::string::npos;
     bool sd = cls.find("StableDiffusion") != std::string::npos;
@@ -43,9 +53,9 @@ Status InpaintPipeline::loadFamily(const std::string& folderPath, c10::Device de
     }
     if (kandinsky && cls.find("Prior") != std::string::npos)
         return Status::modelFormat(folderPath +
-                                   " is a Kandinsky prior pipeline only; Limner needs the "
-                                   "inpainting decoder folder (unet/, movq/), with the prior "
-                                   "in prior_*/ or prior/ inside it");
+                                   " is a Kandinsky prior pipeline only; open the inpainting "
+                                   "decoder (unet/, movq/; e.g. kandinsky-community/"
+                                   "kandinsky-2-2-decoder-inpaint) and choose this folder as its prior");
     if (kandinsky)
         return KandinskyInpaintPipeline::load(folder, device, dtype, out);
     if (sd)

@@ -16,6 +16,8 @@
 
 namespace limner::engine::ml {
 
+class PipelineFolder;
+
 // A loaded inpainting model: Kandinsky 2.2 (unCLIP prior + inpainting decoder) or Stable
 // Diffusion 1.x/2.x inpainting, run as diffusers 0.25 runs them.
 //
@@ -41,6 +43,9 @@ public:
     // every component on device in dtype. Missing components, non-safetensors weights and
     // mis-shaped tensors give a message naming them.
     static Status load(const std::string& folder, c10::Device device, c10::ScalarType dtype,
+                       std::unique_ptr<InpaintPipeline>& out);
+    // The same for a folder already opened (a Kandinsky decoder with a prior attached to it).
+    static Status load(const PipelineFolder& folder, c10::Device device, c10::ScalarType dtype,
                        std::unique_ptr<InpaintPipeline>& out);
 
     virtual Family family() const = 0;
@@ -87,7 +92,7 @@ protected:
     Status validate(const InpaintTensors& input, const InpaintParameters& parameters) const;
 
 private:
-    static Status loadFamily(const std::string& folder, c10::Device device, c10::ScalarType dtype,
+    static Status loadFamily(const PipelineFolder& folder, c10::Device device, c10::ScalarType dtype,
                              std::unique_ptr<InpaintPipeline>& out);
 
     c10::Device m_device;

@@ -105,6 +105,7 @@ Status KandinskyInpaintPipeline::load(const PipelineFolder& folder, c10::Device 
         return s;
     if (found)
         p->m_prior = std::move(prior);
+    p->m_priorRepoWanted = folder.priorRepoWanted();
     out = std::move(p);
     return Status::ok();
 }
@@ -135,8 +136,12 @@ Status KandinskyInpaintPipeline::imageEmbeddings(const InpaintTensors& in, const
     }
     if (!m_prior)
         return Status::badInput(
-            "this Kandinsky 2.2 folder has no prior (prior_prior/ or prior/), so neither a "
-            "prompt nor an image prompt can steer it; add the prior's components");
+            "this Kandinsky 2.2 decoder has no prior, so neither a prompt nor an image prompt can "
+            "steer it; " +
+            (m_priorRepoWanted.empty()
+                 ? std::string("choose its prior pipeline folder, or add the prior's components")
+                 : "it needs " + m_priorRepoWanted +
+                       ": download it, or choose the folder that holds it"));
     const bool textPrompt = !p.prompt.empty();
     const bool variation = !textPrompt && in.imagePrompts.empty();
     if (textPrompt || !p.negativePrompt.empty()) {
@@ -174,8 +179,19 @@ Status KandinskyInpaintPipeline::runImpl(const InpaintTensors& in, const Inpaint
     PipelineStopwatch clock(dev);
 
     at::Tensor positive, negative;
-    if (Status s = imageEmbeddings(in, p, callbacks, noise, positive, negative); !s)
-        return s;
+    {
+        // The CLIP image tower (read for image prompts or the picture as reference) is freed
+        // before the decoder runs, failed or not: it is the prior's largest part.
+        struct ReleaseImageEncoder {
+            const std::optional<KandinskyPrior>& prior;
+            ~ReleaseImageEncoder() {
+                if (prior)
+                    prior->releaseImageEncoder();
+            }
+        } release{m_prior};
+        if (Status s = imageEmbeddings(in, p, callbacks, noise, positive, negative); !s)
+            return s;
+    }
     const at::Tensor embeds = guided ? at::cat({negative, positive}) : positive;
     if (trace)
         trace->imageEmbeds = embeds;

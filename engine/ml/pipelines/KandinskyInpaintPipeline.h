@@ -57,6 +57,7 @@ private:
     UNet2DConditionModel m_unet;
     VqModel m_movq;
     std::optional<KandinskyPrior> m_prior;
+    std::string m_priorRepoWanted; // what the model card names as its prior
     nlohmann::json m_schedulerConfig;
     std::string m_schedulerSource;
     int m_nativeSize = 512;

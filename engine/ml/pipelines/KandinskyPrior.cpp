@@ -1,7 +1,10 @@
 #include "engine/ml/pipelines/KandinskyPrior.h"
 
+#include "engine/ml/nn/ModelFormatError.h"
+#include "engine/ml/nn/RandomWeightScope.h"
 #include "engine/ml/pipelines/CandidateNoise.h"
 #include "engine/ml/pipelines/PipelineFolder.h"
+#include "engine/ml/pipelines/ZeroEmbeddingCache.h"
 #include "engine/ml/schedulers/SchedulerFactory.h"
 
 #include <ATen/ATen.h>
@@ -33,6 +36,10 @@ bool findLayout(const PipelineFolder& folder, Layout& out) {
     }
     if (folder.hasComponent("prior")) {
         out = {folder.root(), "prior", "text_encoder", "tokenizer", "image_encoder", "prior_scheduler"};
+        return true;
+    }
+    if (const PipelineFolder* prior = folder.prior()) {
+        out = {prior->root(), "prior", "text_encoder", "tokenizer", "image_encoder", "scheduler"};
         return true;
     }
     return false;
@@ -101,28 +108,16 @@ Status KandinskyPrior::load(const PipelineFolder& decoderFolder, c10::Device dev
                                        dtype, p.m_textEncoder);
         !s)
         return Status(s.code(), layout.textEncoder + ": " + s.message());
-    if (Status s = folder.loadWeights(layout.imageEncoder, device, dtype, weights); !s)
-        return s;
-    if (Status s = ClipVisionModel::load(imageConfig, weights, device, dtype, p.m_imageEncoder); !s)
-        return Status(s.code(), layout.imageEncoder + ": " + s.message());
     if (Status s = folder.loadWeights(layout.prior, device, dtype, weights); !s)
         return s;
     if (Status s = PriorTransformer::load(priorConfig, weights, device, dtype, p.m_prior); !s)
         return Status(s.code(), layout.prior + ": " + s.message());
-    // On the meta device (a check without data, see inspectModel) only the shape is known.
-    const at::TensorOptions options = at::TensorOptions().device(device).dtype(dtype);
-    if (device.is_meta()) {
-        p.m_zeroEmbedding = at::empty({1, p.m_imageEncoder.projectionDim()}, options);
-    } else {
-        try {
-            c10::InferenceMode inference;
-            const std::int64_t size = p.m_imageEncoder.imageSize();
-            p.m_zeroEmbedding =
-                p.m_imageEncoder.forward(at::zeros({1, 3, size, size}, options), false).imageEmbeds;
-        } catch (const c10::Error& e) {
-            return Status::modelFormat(layout.imageEncoder + ": " + e.what_without_backtrace());
-        }
-    }
+    weights.clear();
+    p.m_folder = std::make_shared<PipelineFolder>(folder);
+    p.m_imageEncoderComponent = layout.imageEncoder;
+    p.m_imageConfig = imageConfig;
+    if (Status s = p.findZeroEmbedding(device); !s)
+        return s;
     p.m_embeddingDim = p.m_zeroEmbedding.size(1);
     out = std::move(p);
     return Status::ok();
@@ -216,10 +211,70 @@ at::Tensor KandinskyPrior::clipInput(const at::Tensor& rgb01, std::int64_t size,
     return (resized - column(mean)) / column(std);
 }
 
+Status KandinskyPrior::loadImageEncoder(c10::Device device, ClipVisionModel& out) const {
+    StateDict weights;
+    if (Status s = m_folder->loadWeights(m_imageEncoderComponent, device, m_dtype, weights); !s)
+        return s;
+    if (Status s = ClipVisionModel::load(m_imageConfig, weights, device, m_dtype, out); !s)
+        return Status(s.code(), m_imageEncoderComponent + ": " + s.message());
+    return Status::ok();
+}
+
+Status KandinskyPrior::findZeroEmbedding(c10::Device device) {
+    const at::TensorOptions options = at::TensorOptions().device(device).dtype(m_dtype);
+    std::vector<std::string> files;
+    const Status found = m_folder->weightFiles(m_imageEncoderComponent, files);
+    if (found.code() == Status::Code::NotFound && RandomWeightScope::current()) {
+        // A benchmark of a model's size from its configs: random weights, nothing to cache, and
+        // the tower stays unread as it does for a text prompt once the cache is warm.
+        const auto projection = m_imageConfig.find("projection_dim");
+        const std::int64_t dim = projection != m_imageConfig.end() && projection->is_number_integer()
+                                     ? projection->get<std::int64_t>()
+                                     : 512;
+        m_zeroEmbedding = at::zeros({1, dim}, options);
+        m_imageSize = m_imageConfig.value("image_size", std::int64_t{224});
+        return Status::ok();
+    }
+    if (!found)
+        return found;
+    std::string key;
+    // On the meta device (a check without data, see inspectModel) the tower is checked and only
+    // the embedding's shape is known.
+    if (!device.is_meta() && ZeroEmbeddingCache::key(files, c10::toString(m_dtype), key) &&
+        ZeroEmbeddingCache::load(key, m_zeroEmbedding)) {
+        m_zeroEmbedding = m_zeroEmbedding.to(options);
+        m_imageSize = m_imageConfig.value("image_size", std::int64_t{224});
+        return Status::ok();
+    }
+    ClipVisionModel encoder;
+    if (Status s = loadImageEncoder(device, encoder); !s)
+        return s;
+    m_imageSize = encoder.imageSize();
+    if (device.is_meta()) {
+        m_zeroEmbedding = at::empty({1, encoder.projectionDim()}, options);
+        return Status::ok();
+    }
+    try {
+        c10::InferenceMode inference;
+        m_zeroEmbedding =
+            encoder.forward(at::zeros({1, 3, m_imageSize, m_imageSize}, options), false).imageEmbeds;
+    } catch (const c10::Error& e) {
+        return Status::modelFormat(m_imageEncoderComponent + ": " + e.what_without_backtrace());
+    }
+    if (!key.empty())
+        ZeroEmbeddingCache::store(key, m_zeroEmbedding);
+    return Status::ok();
+}
+
 at::Tensor KandinskyPrior::imageEmbedding(const at::Tensor& rgb) const {
-    const at::Tensor pixels =
-        clipInput(rgb.to(m_device, at::kFloat), m_imageEncoder.imageSize(), m_imageMean, m_imageStd);
-    return m_imageEncoder.forward(pixels.to(m_dtype), false).imageEmbeds;
+    if (!m_imageEncoder) {
+        ClipVisionModel encoder;
+        if (Status s = loadImageEncoder(m_device, encoder); !s)
+            throw ModelFormatError(s.message());
+        m_imageEncoder = std::move(encoder);
+    }
+    const at::Tensor pixels = clipInput(rgb.to(m_device, at::kFloat), m_imageSize, m_imageMean, m_imageStd);
+    return m_imageEncoder->forward(pixels.to(m_dtype), false).imageEmbeds;
 }
 
 } // namespace limner::engine::ml

@@ -7,7 +7,9 @@
 #include "engine/ml/pipelines/InpaintCallbacks.h"
 #include "engine/ml/tokenizer/ClipTokenizer.h"
 
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 namespace limner::engine::ml {
@@ -33,8 +35,12 @@ public:
                  double guidanceScale, int candidates, CandidateNoise& noise,
                  const InpaintCallbacks& callbacks, at::Tensor& positive, at::Tensor& negative) const;
     // CLIP image embedding [1, dim] of rgb [1, 3, H, W] in [0, 1] (resized, centre-cropped and
-    // normalised as CLIPImageProcessor does).
+    // normalised as CLIPImageProcessor does). The CLIP image tower is read on the first call and
+    // kept until releaseImageEncoder(): a job with a text prompt alone never reads it (3.7 GB in
+    // Kandinsky 2.2). Throws ModelFormatError when the tower's weights do not load.
     at::Tensor imageEmbedding(const at::Tensor& rgb) const;
+    void releaseImageEncoder() const { m_imageEncoder.reset(); }
+    bool imageEncoderLoaded() const { return m_imageEncoder.has_value(); }
     // What the image tower sees of a picture ([n, 3, h, w] in [0, 1], float), as
     // CLIPImageProcessor prepares it: shortest side to `size` (bicubic, antialiased), centre
     // crop, normalised with mean and std. [n, 3, size, size].
@@ -50,10 +56,17 @@ private:
         at::Tensor embeds, hidden, mask;
     };
     Encoded encodeText(const std::string& text) const;
+    Status loadImageEncoder(c10::Device device, ClipVisionModel& out) const;
+    // The zero-image embedding from ZeroEmbeddingCache, else computed (and cached).
+    Status findZeroEmbedding(c10::Device device);
 
     ClipTokenizer m_tokenizer;
     ClipTextModel m_textEncoder;
-    ClipVisionModel m_imageEncoder;
+    std::shared_ptr<const PipelineFolder> m_folder; // where the image tower's weights are
+    std::string m_imageEncoderComponent;
+    nlohmann::json m_imageConfig;
+    std::int64_t m_imageSize = 224;
+    mutable std::optional<ClipVisionModel> m_imageEncoder;
     PriorTransformer m_prior;
     nlohmann::json m_schedulerConfig;
     std::string m_schedulerSource;

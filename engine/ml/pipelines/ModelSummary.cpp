@@ -48,42 +48,17 @@ std::uint64_t folderBytes(const std::string& root) {
     return total;
 }
 
-} // namespace
-
-Status inspectModel(const std::string& folder, ModelSummary& out) {
-    std::unique_ptr<InpaintPipeline> pipeline;
-    if (Status s = InpaintPipeline::load(folder, c10::Device(c10::kMeta), c10::kFloat, pipeline); !s)
-        return s;
-    PipelineFolder layout;
-    if (Status s = PipelineFolder::open(folder, layout); !s)
-        return s;
-
-    ModelSummary summary;
-    summary.folder = folder;
-    summary.family = pipeline->familyName();
-    summary.nativeSize = pipeline->nativeSize();
-    summary.sizeMultiple = pipeline->sizeMultiple();
-    summary.acceptsPrompt = pipeline->acceptsPrompt();
-    summary.acceptsImagePrompts = pipeline->acceptsImagePrompts();
-    summary.bytesOnDisk = folderBytes(folder);
-
-    std::map<std::string, std::int64_t> elementsByDtype;
-    std::error_code ec;
-    std::vector<std::string> components;
-    for (const auto& entry : fs::directory_iterator(folder, ec)) {
-        std::error_code dirError;
-        if (entry.is_directory(dirError))
-            components.push_back(entry.path().filename().string());
-    }
-    std::sort(components.begin(), components.end());
-    for (const std::string& component : components) {
+// Adds the parameters of every component of folder that has weights.
+Status countParameters(const PipelineFolder& folder, const std::string& label, ModelSummary& summary,
+                       std::map<std::string, std::int64_t>& elementsByDtype) {
+    for (const std::string& component : folder.subFolders()) {
         std::vector<std::string> files;
-        const Status found = layout.weightFiles(component, files);
+        const Status found = folder.weightFiles(component, files);
         if (found.code() == Status::Code::NotFound)
             continue; // scheduler/, tokenizer/: configs only
         if (!found)
             return found;
-        summary.components.push_back(component);
+        summary.components.push_back(label + component);
         for (const std::string& file : files) {
             Safetensors weights;
             if (Status s = Safetensors::open(file, weights); !s)
@@ -99,6 +74,42 @@ Status inspectModel(const std::string& folder, ModelSummary& out) {
                 elementsByDtype[name] += elements;
             }
         }
+    }
+    return Status::ok();
+}
+
+} // namespace
+
+Status inspectModel(const std::string& folder, ModelSummary& out) {
+    PipelineFolder layout;
+    if (Status s = PipelineFolder::open(folder, layout); !s)
+        return s;
+    return inspectModel(layout, out);
+}
+
+Status inspectModel(const PipelineFolder& layout, ModelSummary& out) {
+    std::unique_ptr<InpaintPipeline> pipeline;
+    if (Status s = InpaintPipeline::load(layout, c10::Device(c10::kMeta), c10::kFloat, pipeline); !s)
+        return s;
+
+    ModelSummary summary;
+    summary.folder = layout.root();
+    summary.priorRepoWanted = layout.priorRepoWanted();
+    summary.family = pipeline->familyName();
+    summary.nativeSize = pipeline->nativeSize();
+    summary.sizeMultiple = pipeline->sizeMultiple();
+    summary.acceptsPrompt = pipeline->acceptsPrompt();
+    summary.acceptsImagePrompts = pipeline->acceptsImagePrompts();
+    summary.bytesOnDisk = folderBytes(layout.root());
+
+    std::map<std::string, std::int64_t> elementsByDtype;
+    if (Status s = countParameters(layout, "", summary, elementsByDtype); !s)
+        return s;
+    if (const PipelineFolder* prior = layout.prior()) {
+        summary.priorFolder = prior->root();
+        summary.bytesOnDisk += folderBytes(prior->root());
+        if (Status s = countParameters(*prior, "prior:", summary, elementsByDtype); !s)
+            return s;
     }
     for (const auto& [name, elements] : elementsByDtype) {
         (void)elements;

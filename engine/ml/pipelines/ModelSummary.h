@@ -8,9 +8,13 @@
 
 namespace limner::engine::ml {
 
+class PipelineFolder;
+
 // What Preferences ▸ Models shows of a model folder, found without reading any tensor data.
 struct ModelSummary {
     std::string folder;
+    std::string priorFolder;     // where a Kandinsky decoder's prior pipeline was found, if elsewhere
+    std::string priorRepoWanted; // the prior its model card names ("" when none)
     std::string family; // "Kandinsky 2.2", "Stable Diffusion"
     int nativeSize = 0; // square side in pixels the model was trained at
     int sizeMultiple = 0;
@@ -18,7 +22,7 @@ struct ModelSummary {
     bool acceptsImagePrompts = false;
     std::int64_t parameters = 0;         // elements of every floating-point tensor of every component
     std::string storedDtype;             // "float16", "float32", "bfloat16" or a list when mixed
-    std::uint64_t bytesOnDisk = 0;       // every regular file under the folder
+    std::uint64_t bytesOnDisk = 0;       // every regular file under the folder(s), links followed
     std::vector<std::string> components; // those with weights, e.g. {"movq", "prior", "unet"}
 
     // Bytes the weights take once loaded in a dtype of elementSize bytes.
@@ -32,5 +36,6 @@ struct ModelSummary {
 // valid) but builds the modules on the meta device, so no tensor data is read and no memory of
 // the model's size is taken. The message of a failure names the component, key or tensor.
 Status inspectModel(const std::string& folder, ModelSummary& out);
+Status inspectModel(const PipelineFolder& folder, ModelSummary& out);
 
 } // namespace limner::engine::ml

@@ -4,6 +4,7 @@
 #include "engine/ml/pipelines/ImageTensor.h"
 #include "engine/ml/pipelines/InpaintPipeline.h"
 #include "engine/ml/pipelines/ModelSummary.h"
+#include "engine/ml/pipelines/PipelineFolder.h"
 
 #include <ATen/Context.h>
 #include <atomic>
@@ -84,19 +85,37 @@ public:
     DeviceChoice choice;
 };
 
-Status describeModel(const std::string& folder, ModelDescription& out) {
+namespace {
+
+Status openModel(const std::string& folder, const std::string& priorFolder, ml::PipelineFolder& out) {
+    if (Status s = ml::PipelineFolder::open(folder, out); !s)
+        return s;
+    if (!priorFolder.empty() && !out.hasOwnPrior())
+        return out.attachPrior(priorFolder);
+    return Status::ok();
+}
+
+} // namespace
+
+Status describeModel(const std::string& folder, const std::string& priorFolder, ModelDescription& out) {
+    ml::PipelineFolder layout;
+    if (Status s = openModel(folder, priorFolder, layout); !s)
+        return s;
     ml::ModelSummary summary;
-    if (Status s = ml::inspectModel(folder, summary); !s)
+    if (Status s = ml::inspectModel(layout, summary); !s)
         return s;
     // A Kandinsky decoder alone cannot run on pictures: its conditioning is a CLIP image
     // embedding, which only the prior (from a prompt, a reference or the picture) provides.
     if (!summary.acceptsPrompt && summary.family == "Kandinsky 2.2")
-        return Status::modelFormat(
-            "this Kandinsky 2.2 folder has no prior (prior_prior/ or prior/), which turns a prompt, "
-            "an image prompt or the picture itself into what the decoder needs; use the combined "
-            "inpainting pipeline folder, which holds both");
+        return Status::notFound(
+            "this Kandinsky 2.2 decoder needs its prior pipeline, which turns a prompt, an image "
+            "prompt or the picture itself into what the decoder needs" +
+            (summary.priorRepoWanted.empty()
+                 ? std::string("; choose the prior's folder")
+                 : " (" + summary.priorRepoWanted + "): download it, or choose its folder"));
     ModelDescription d;
     d.folder = folder;
+    d.priorFolder = summary.priorFolder;
     d.family = summary.family;
     d.nativeSize = summary.nativeSize;
     d.sizeMultiple = summary.sizeMultiple;
@@ -166,8 +185,10 @@ Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& f
         m_loaded.reset(); // free the old copy before loading the new one
         auto loaded = std::make_unique<Loaded>();
         loaded->choice = choice;
-        if (Status s = ml::InpaintPipeline::load(m_description.folder, choice.device, choice.dtype,
-                                                 loaded->pipeline);
+        ml::PipelineFolder folder;
+        if (Status s = openModel(m_description.folder, m_description.priorFolder, folder); !s)
+            return s;
+        if (Status s = ml::InpaintPipeline::load(folder, choice.device, choice.dtype, loaded->pipeline);
             !s)
             return s;
         m_loaded = std::move(loaded);

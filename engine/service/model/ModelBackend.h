@@ -11,7 +11,9 @@ namespace limner::engine {
 
 // Checks a model folder without reading its tensor data (engine/ml inspectModel) and describes
 // it. A folder that would not load gives the loader's message, naming the component or tensor.
-Status describeModel(const std::string& folder, ModelDescription& out);
+// priorFolder pairs a Kandinsky decoder with a prior pipeline kept elsewhere (empty: the folder's
+// own prior, else the one its model card names, when a hub cache holds it).
+Status describeModel(const std::string& folder, const std::string& priorFolder, ModelDescription& out);
 
 // A diffusion model folder (Kandinsky 2.2 or Stable Diffusion inpainting) as an InpaintBackend.
 // The model is loaded on first use, on the device and in the dtype the request asks for, kept

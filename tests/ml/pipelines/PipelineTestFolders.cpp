@@ -4,7 +4,10 @@
 
 #include <ATen/ATen.h>
 #include <cstdlib>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 
 namespace limner::tests {
 
@@ -35,6 +38,40 @@ std::string PipelineTestFolders::kandinskyWithPrior() {
     const std::string dir = copyOf(kandinskyDecoder(), "kandinsky-with-prior");
     addKandinskyPrior(parityDir(), dir);
     return dir;
+}
+
+std::string PipelineTestFolders::kandinskyPriorPipeline() {
+    const std::string dir = scratch("kandinsky-prior");
+    addKandinskyPrior(parityDir(), dir, "");
+    return dir;
+}
+
+std::string PipelineTestFolders::addToHubCache(const std::string& cacheRoot, const std::string& repoId,
+                                               const std::string& source, const std::string& commit) {
+    const fs::path repo = fs::path(cacheRoot) / ("models--" + repoId.substr(0, repoId.find('/')) +
+                                                 "--" + repoId.substr(repoId.find('/') + 1));
+    const fs::path snapshot = repo / "snapshots" / commit;
+    fs::create_directories(repo / "blobs");
+    fs::create_directories(repo / "refs");
+    std::ofstream(repo / "refs" / "main") << commit;
+    for (const auto& entry : fs::recursive_directory_iterator(source)) {
+        if (!entry.is_regular_file())
+            continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        char etag[17];
+        std::snprintf(etag, sizeof etag, "%016zx", std::hash<std::string>()(bytes));
+        fs::copy_file(entry.path(), repo / "blobs" / etag, fs::copy_options::overwrite_existing);
+        const fs::path relative = fs::relative(entry.path(), source);
+        fs::create_directories((snapshot / relative).parent_path());
+        // snapshots/<commit>/a/b -> ../../../blobs/<etag>: one ".." per folder below the repo.
+        fs::path target;
+        for (auto it = relative.begin(); it != relative.end(); ++it)
+            target /= "..";
+        target = target / ".." / "blobs" / etag;
+        fs::create_symlink(target, snapshot / relative);
+    }
+    return snapshot.string();
 }
 
 at::Tensor PipelineTestFolders::image(std::int64_t size) {
