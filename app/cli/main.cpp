@@ -1,6 +1,7 @@
 #include "app/BundledModel.h"
 #include "app/cli/FlattenCommand.h"
 #include "app/cli/InpaintCommand.h"
+#include "app/cli/ModelsCommand.h"
 #include "app/cli/OutpaintCommand.h"
 #ifdef LIMNER_HAVE_EVAL_MINI
 #include "app/cli/EvalMiniCommand.h"
@@ -256,6 +257,8 @@ int main(int argc, char* argv[]) {
     // Decoders chatter on stderr (libpng: "known incorrect sRGB profile"); every failure that
     // matters comes back from ImageIO as our own one-line message, so theirs are noise.
     QLoggingCategory::setFilterRules(QStringLiteral("qt.gui.imageio*=false"));
+    if (argc > 1 && QCoreApplication::arguments().at(1) == QLatin1String("models"))
+        return limner::cli::runModelsCommand(QCoreApplication::arguments().mid(2));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
@@ -272,7 +275,10 @@ int main(int argc, char* argv[]) {
         "                      [--backend NAME | --model DIR] [--prompt TEXT] [--seed-fill edge]\n"
         "  limner-cli eval-mini [--model DIR] [--scenes N] [--first K] [--samples DIR] [--steps N]\n"
         "                       [--target-picture | --autoencoder-only]\n"
-        "                       (measures limner-mini, or the model given, on unseen scenes)\n\n"
+        "                       (measures limner-mini, or the model given, on unseen scenes)\n"
+        "  limner-cli models list | scan DIR | info MODEL   (the model library; models help)\n"
+        "--model takes a folder, a model file, a repo id in the Hugging Face cache (ORG/NAME) or a\n"
+        "name limner-cli models list shows.\n\n"
         "The mask is an image of the same size: white = regenerate, black = keep (colour masks are\n"
         "converted to gray, transparent pixels count as black). Output format follows the suffix\n"
         "of --out: .png, .jpg, .webp or .tiff."));
