@@ -145,8 +145,28 @@ QRect EngineClient::previewRegion(const engine::InpaintRequest& request, QImage*
     return QRect(plan.region.x, plan.region.y, plan.region.width, plan.region.height);
 }
 
+namespace {
+
+// "models--ORG--NAME" (a hub cache repo folder) → "ORG/NAME"; "" for other names.
+QString repoIdOf(const QString& folderName) {
+    const QString prefix = QStringLiteral("models--");
+    const int separator = folderName.indexOf(QStringLiteral("--"), prefix.size());
+    if (!folderName.startsWith(prefix) || separator < 0)
+        return {};
+    return folderName.mid(prefix.size(), separator - prefix.size()) + QLatin1Char('/') +
+           folderName.mid(separator + 2);
+}
+
+} // namespace
+
 QString ModelFolder::label() const {
-    const QString name = QFileInfo(folder).fileName();
+    // A hub cache entry goes by its repo id, whether named by its repo folder or a snapshot.
+    const QFileInfo info(folder);
+    QString name = repoIdOf(info.fileName());
+    if (name.isEmpty() && info.dir().dirName() == QLatin1String("snapshots"))
+        name = repoIdOf(QFileInfo(info.dir().absolutePath()).dir().dirName());
+    if (name.isEmpty())
+        name = info.fileName();
     const QString base = name.isEmpty() ? folder : name;
     return description.family.empty()
                ? base
@@ -157,12 +177,13 @@ bool EngineClient::modelsSupported() {
     return engine::Engine::modelsSupported();
 }
 
-ModelFolder EngineClient::checkModel(const QString& folder) const {
+ModelFolder EngineClient::checkModel(const QString& folder, const QString& priorFolder) const {
     ModelFolder model;
     model.folder = QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
+    model.priorFolder = priorFolder;
     std::string name;
-    const engine::Status status =
-        engine::Engine::addModel(model.folder.toStdString(), name, &model.description);
+    const engine::Status status = engine::Engine::addModel(
+        model.folder.toStdString(), name, &model.description, priorFolder.toStdString());
     if (status.isOk())
         model.backend = QString::fromStdString(name);
     else
@@ -179,8 +200,8 @@ void EngineClient::listModel(const ModelFolder& model) {
         m_models.append(model);
 }
 
-QString EngineClient::addModel(const QString& folder) {
-    const ModelFolder model = checkModel(folder);
+QString EngineClient::addModel(const QString& folder, const QString& priorFolder) {
+    const ModelFolder model = checkModel(folder, priorFolder);
     if (!model.isUsable())
         return model.error;
     listModel(model);
@@ -188,11 +209,11 @@ QString EngineClient::addModel(const QString& folder) {
     return {};
 }
 
-void EngineClient::restoreModels(const QStringList& folders) {
+void EngineClient::restoreModels(const QStringList& folders, const QMap<QString, QString>& priors) {
     if (folders.isEmpty())
         return;
     for (const QString& folder : folders)
-        listModel(checkModel(folder));
+        listModel(checkModel(folder, priors.value(folder)));
     emit modelsChanged();
 }
 

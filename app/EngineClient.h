@@ -4,6 +4,7 @@
 #include "engine/service/ModelDescription.h"
 
 #include <QImage>
+#include <QMap>
 #include <QMetaType>
 #include <QObject>
 #include <QRect>
@@ -24,8 +25,9 @@ class Document;
 // A diffusion model folder the user added (Preferences ▸ Models). A folder that no longer checks
 // out (moved, damaged) stays listed with the engine's message so the user sees why it is gone.
 struct ModelFolder {
-    QString folder;  // absolute path
-    QString backend; // the engine backend name requests use; empty when the folder failed
+    QString folder;      // absolute path
+    QString priorFolder; // a Kandinsky decoder's prior pipeline, when it lives elsewhere
+    QString backend;     // the engine backend name requests use; empty when the folder failed
     engine::ModelDescription description;
     QString error; // empty when the model can run
 
@@ -89,10 +91,12 @@ public:
     static bool modelsSupported();
     // Checks a model folder (without reading its tensors) and lists it. Empty on success;
     // otherwise the engine's message, and nothing is listed. Adding a listed folder again
-    // checks it again.
-    QString addModel(const QString& folder);
-    // Lists saved folders again at startup; one that fails is listed with its error.
-    void restoreModels(const QStringList& folders);
+    // checks it again. priorFolder: the prior pipeline a Kandinsky decoder runs with when it
+    // is kept in a folder of its own (chosen in the model library).
+    QString addModel(const QString& folder, const QString& priorFolder = {});
+    // Lists saved folders again at startup; one that fails is listed with its error. priors:
+    // folder → its prior's folder, for the decoders that have one.
+    void restoreModels(const QStringList& folders, const QMap<QString, QString>& priors = {});
     // Takes a folder off the list (the backend list no longer offers it).
     void removeModel(const QString& folder);
     const QVector<ModelFolder>& models() const { return m_models; }
@@ -108,7 +112,7 @@ signals:
     void modelsChanged();
 
 private:
-    ModelFolder checkModel(const QString& folder) const;
+    ModelFolder checkModel(const QString& folder, const QString& priorFolder) const;
     void listModel(const ModelFolder& model);
 
     std::unique_ptr<engine::Engine> m_engine;

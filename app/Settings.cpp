@@ -24,7 +24,21 @@ const QString kStateKey = QStringLiteral("window/state");
 const QString kModelFoldersKey = QStringLiteral("models/folders");
 const QString kModelDeviceKey = QStringLiteral("models/device");
 const QString kModelDtypeKey = QStringLiteral("models/dtype");
+const QString kLibraryFoldersKey = QStringLiteral("library/folders");
+const QString kLibraryComfyUiKey = QStringLiteral("library/comfyUiFolders");
+const QString kLibraryWebUiKey = QStringLiteral("library/webUiFolders");
+const QString kModelPriorsKey = QStringLiteral("library/priors");
 constexpr int kMaxAutosaveSeconds = 3600;
+
+// Non-empty paths, each once, in their saved order.
+QStringList folderList(const QSettings& store, const QString& key) {
+    QStringList out;
+    for (const QString& folder : store.value(key).toStringList()) {
+        if (!folder.isEmpty() && !out.contains(folder))
+            out << folder;
+    }
+    return out;
+}
 
 } // namespace
 
@@ -59,6 +73,15 @@ void Settings::addRecentFile(const QString& path) {
 
 Settings Settings::load() {
     const QSettings store;
+    return loadFrom(store);
+}
+
+Settings Settings::load(const QString& organization, const QString& application) {
+    const QSettings store(organization, application);
+    return loadFrom(store);
+}
+
+Settings Settings::loadFrom(const QSettings& store) {
     Settings s;
     bool ok = false;
     const qint64 limit = store.value(kDecodeLimitKey).toLongLong(&ok);
@@ -83,16 +106,22 @@ Settings Settings::load() {
     }
     s.windowGeometry = store.value(kGeometryKey).toByteArray();
     s.windowState = store.value(kStateKey).toByteArray();
-    for (const QString& folder : store.value(kModelFoldersKey).toStringList()) {
-        if (!folder.isEmpty() && !s.modelFolders.contains(folder))
-            s.modelFolders << folder;
-    }
+    s.modelFolders = folderList(store, kModelFoldersKey);
     const QString device = store.value(kModelDeviceKey).toString();
     if (modelDevices().contains(device))
         s.modelDevice = device;
     const QString dtype = store.value(kModelDtypeKey).toString();
     if (modelDtypes().contains(dtype))
         s.modelDtype = dtype;
+    s.libraryFolders = folderList(store, kLibraryFoldersKey);
+    s.libraryComfyUiFolders = folderList(store, kLibraryComfyUiKey);
+    s.libraryWebUiFolders = folderList(store, kLibraryWebUiKey);
+    const QVariantMap priors = store.value(kModelPriorsKey).toMap();
+    for (auto it = priors.begin(); it != priors.end(); ++it) {
+        const QString prior = it.value().toString();
+        if (!it.key().isEmpty() && !prior.isEmpty())
+            s.modelPriors.insert(it.key(), prior);
+    }
     return s;
 }
 
@@ -110,6 +139,13 @@ void Settings::save() const {
     store.setValue(kModelFoldersKey, modelFolders);
     store.setValue(kModelDeviceKey, modelDevice);
     store.setValue(kModelDtypeKey, modelDtype);
+    store.setValue(kLibraryFoldersKey, libraryFolders);
+    store.setValue(kLibraryComfyUiKey, libraryComfyUiFolders);
+    store.setValue(kLibraryWebUiKey, libraryWebUiFolders);
+    QVariantMap priors;
+    for (auto it = modelPriors.begin(); it != modelPriors.end(); ++it)
+        priors.insert(it.key(), it.value());
+    store.setValue(kModelPriorsKey, priors);
 }
 
 } // namespace limner::app

@@ -1,8 +1,11 @@
 #pragma once
 
 #include <QByteArray>
+#include <QMap>
 #include <QString>
 #include <QStringList>
+
+class QSettings;
 
 namespace limner::app {
 
@@ -22,6 +25,13 @@ struct Settings {
     QStringList modelFolders;        // diffusion model folders added in Preferences ▸ Models
     QString modelDevice;             // where models run: "auto", "cpu" or "cuda"
     QString modelDtype;              // their precision: "auto", "float32", "float16", "bfloat16"
+    // The model library (Preferences ▸ Models): where it looks besides the hub cache and the
+    // installs found at their usual places, and the prior pipeline chosen for each Kandinsky
+    // decoder (LibraryEntry::pairingKey() → the prior's folder).
+    QStringList libraryFolders;        // folders the user added: a model, or a folder of models
+    QStringList libraryComfyUiFolders; // ComfyUI installs the user added
+    QStringList libraryWebUiFolders;   // A1111 / Forge installs the user added
+    QMap<QString, QString> modelPriors;
 
     static constexpr int kMaxRecentFiles = 10;
     static const QStringList& modelDevices(); // the values modelDevice may take, "auto" first
@@ -33,7 +43,13 @@ struct Settings {
 
     // Missing or out-of-range values come back as the defaults.
     static Settings load();
+    // The settings another application of Limner saved (limner-cli reads the editor's library
+    // folders and prior pairings: load(QStringLiteral("Limner"), QStringLiteral("Limner"))).
+    static Settings load(const QString& organization, const QString& application);
     void save() const;
+
+private:
+    static Settings loadFrom(const QSettings& store);
 };
 
 } // namespace limner::app

@@ -39,10 +39,11 @@ GenerationController::GenerationController(app::Document& document, app::EngineC
     // is the backend chosen when the editor opens, so a masked prompt works out of the box.
     const QString bundled = app::bundledModelFolder();
     if (m_client.models().isEmpty()) {
-        QStringList folders = app::Settings::load().modelFolders;
+        const app::Settings settings = app::Settings::load();
+        QStringList folders = settings.modelFolders;
         if (!bundled.isEmpty() && !folders.contains(bundled))
             folders.prepend(bundled);
-        m_client.restoreModels(folders);
+        m_client.restoreModels(folders, settings.modelPriors);
     }
     m_panel.setModels(m_client.models());
     for (const app::ModelFolder& model : m_client.models()) {

@@ -2,6 +2,10 @@
 
 #include "app/ImageConvert.h"
 #include "app/ImageIO.h"
+#include "app/cli/ModelsCommand.h"
+#include "app/library/LibraryEntry.h"
+#include "app/library/ModelLibrary.h"
+#include "app/library/SingleFileCheckpoint.h"
 #include "engine/service/Engine.h"
 
 #include <QDir>
@@ -122,15 +126,39 @@ QString ModelOptions::read(const QCommandLineParser& parser, ModelArguments& out
 }
 
 QString ModelArguments::addModel(QString* error) const {
-    if (!QFileInfo(modelPath).isDir()) {
-        *error = QStringLiteral("--model %1 is not a folder; give the folder that holds "
-                                "model_index.json")
-                     .arg(modelPath);
-        return {};
+    // A folder as given; anything else as the library finds it: a model file, a repo id in the
+    // hub cache, a name `limner-cli models list` shows. A Kandinsky decoder runs with the prior
+    // the library pairs it with (the one chosen in the editor, or the one its card names).
+    app::LibraryEntry entry;
+    const bool isFolder = QFileInfo(modelPath).isDir();
+    const app::ModelLibrary library = editorLibrary();
+    const bool found = isFolder ? library.inspect(modelPath, entry) : library.lookup(modelPath, entry);
+    QString folder = QFileInfo(modelPath).absoluteFilePath();
+    if (!isFolder) {
+        const bool unsupportedFile =
+            found && (entry.kind == app::LibraryEntry::Kind::PickleFile ||
+                      (entry.kind == app::LibraryEntry::Kind::SingleFile &&
+                       (!app::SingleFileCheckpoint::loadable() || !entry.isReady())));
+        if (unsupportedFile) {
+            *error = QStringLiteral("the model %1 cannot be used: %2").arg(modelPath, entry.problem);
+            return {};
+        }
+        if (found)
+            folder = entry.location;
+        else if (app::ModelLibrary::isRepoId(modelPath))
+            folder = modelPath; // the engine says where it looked and how to download it
+        else {
+            *error = QStringLiteral("--model %1 is not a folder, a model file, a repo id in the "
+                                    "Hugging Face cache or a name from limner-cli models list; "
+                                    "give the folder that holds model_index.json")
+                         .arg(modelPath);
+            return {};
+        }
     }
+    const QString prior = found && entry.pairsWithPrior ? entry.priorFolder : QString();
     std::string name;
     const engine::Status s =
-        engine::Engine::addModel(QFileInfo(modelPath).absoluteFilePath().toStdString(), name);
+        engine::Engine::addModel(folder.toStdString(), name, nullptr, prior.toStdString());
     if (!s) {
         *error = QStringLiteral("the model %1 cannot be used: %2")
                      .arg(modelPath, QString::fromStdString(s.message()));

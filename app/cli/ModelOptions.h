@@ -13,7 +13,9 @@ namespace limner::cli {
 // What a run with a diffusion model folder takes besides the prompt and seed, as given on the
 // command line. Shared by `inpaint` and `outpaint`.
 struct ModelArguments {
-    QString modelPath; // a diffusers-layout folder; empty = a classical --backend
+    // A diffusers-layout folder, a model file, a repo id in the hub cache or a library name
+    // (limner-cli models list); empty = a classical --backend.
+    QString modelPath;
     QString negativePrompt;
     struct Reference {
         QString path;
@@ -42,9 +44,11 @@ public:
 
     QCommandLineOption model{
         QStringLiteral("model"),
-        QStringLiteral("A diffusion model folder in the diffusers layout (Kandinsky "
-                       "2.2 or Stable Diffusion inpainting) instead of --backend."),
-        QStringLiteral("dir")};
+        QStringLiteral("A diffusion model instead of --backend (Kandinsky 2.2 or Stable Diffusion "
+                       "inpainting): a folder in the diffusers layout, a model file, a repo id "
+                       "(ORG/NAME) in the Hugging Face cache, or a name limner-cli models list "
+                       "shows."),
+        QStringLiteral("model")};
     QCommandLineOption negative{QStringLiteral("negative"),
                                 QStringLiteral("Model: what should not be there."),
                                 QStringLiteral("text")};

@@ -1,23 +1,32 @@
 #pragma once
 
+#include <QString>
 #include <QStringList>
 
-class QTextStream;
+namespace limner::app {
+class ModelLibrary;
+struct Settings;
+} // namespace limner::app
 
 namespace limner::cli {
 
-// `limner-cli models download ORG/NAME[@REV]`: downloads a model from the Hugging Face hub into
-// the hub cache (HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, HF_HUB_CACHE honoured), with progress
-// lines on stderr, and prints the snapshot folder on stdout. A Kandinsky decoder brings its prior.
-// `limner-cli models suggested`: the suggested models and what each downloads.
+// `limner-cli models <subcommand> …`: the model library from the command line.
 //
-// Guarantees: a failure is one line on stderr and exit status 1; Ctrl-C stops with status 130
-// and keeps the part downloaded (blobs/<etag>.incomplete) for the same command to resume.
-class ModelsCommand {
-public:
-    QStringList arguments; // what follows "models"
+//   limner-cli models list               every model the library sees, one line each, with
+//                                        its status ("ready" or what is missing)
+//   limner-cli models scan DIR           the models in one folder (a model, a folder of models,
+//                                        a ComfyUI or A1111/Forge install)
+//   limner-cli models info LOCATION      one model in full: components, dtypes, parameters,
+//                                        size, paired prior, and the engine's check
+//
+// arguments: what follows "models". Returns the exit code (0 ok, 1 failure, 2 usage). The
+// subcommands are a table in ModelsCommand.cpp: one more is one line there.
+int runModelsCommand(const QStringList& arguments);
 
-    int run(QTextStream& out, QTextStream& err) const; // the exit status
-};
+// The settings of the editor (limner-cli has a settings file of its own).
+app::Settings editorSettings();
+// The library limner-cli sees: the standard places plus the folders and prior pairings the
+// editor saved (Preferences ▸ Models).
+app::ModelLibrary editorLibrary();
 
 } // namespace limner::cli

@@ -257,6 +257,8 @@ int main(int argc, char* argv[]) {
     // Decoders chatter on stderr (libpng: "known incorrect sRGB profile"); every failure that
     // matters comes back from ImageIO as our own one-line message, so theirs are noise.
     QLoggingCategory::setFilterRules(QStringLiteral("qt.gui.imageio*=false"));
+    if (argc > 1 && QCoreApplication::arguments().at(1) == QLatin1String("models"))
+        return limner::cli::runModelsCommand(QCoreApplication::arguments().mid(2));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
@@ -276,7 +278,10 @@ int main(int argc, char* argv[]) {
         "                       (measures limner-mini, or the model given, on unseen scenes)\n"
         "  limner-cli models download ORG/NAME[@REVISION]\n"
         "                       (from the Hugging Face hub into its cache; prints the folder)\n"
-        "  limner-cli models suggested\n\n"
+        "  limner-cli models suggested\n"
+        "  limner-cli models list | scan DIR | info MODEL   (the model library; models help)\n"
+        "--model takes a folder, a model file, a repo id in the Hugging Face cache (ORG/NAME) or a\n"
+        "name limner-cli models list shows.\n\n"
         "The mask is an image of the same size: white = regenerate, black = keep (colour masks are\n"
         "converted to gray, transparent pixels count as black). Output format follows the suffix\n"
         "of --out: .png, .jpg, .webp or .tiff."));
@@ -326,12 +331,6 @@ int main(int argc, char* argv[]) {
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
         return printUsageError(QStringLiteral("no command given"));
-    if (positional.first() == QLatin1String("models")) {
-        limner::cli::ModelsCommand models;
-        models.arguments = positional.mid(1);
-        QTextStream out(stdout), err(stderr);
-        return models.run(out, err);
-    }
     if (positional.first() == QLatin1String("flatten")) {
         if (positional.size() != 2)
             return printUsageError(QStringLiteral("flatten needs one project: limner-cli flatten "

@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 #include <cstdio>
 #include <cstdlib>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
