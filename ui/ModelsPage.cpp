@@ -4,8 +4,10 @@
 #include "app/Settings.h"
 #include "app/library/LibraryRoots.h"
 #include "app/library/ModelLibrary.h"
+#include "ui/DownloadPanel.h"
 
 #include <QComboBox>
+#include <QDialog>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileDialog>
@@ -191,7 +193,10 @@ ModelsPage::ModelsPage(app::EngineClient& client, QWidget* parent)
         if (!folder.isEmpty())
             addInstall(folder);
     });
-    connect(m_download, &QPushButton::clicked, this, &ModelsPage::downloadRequested);
+    connect(m_download, &QPushButton::clicked, this, [this] {
+        emit downloadRequested();
+        openDownloader();
+    });
     connect(m_library, &QTreeWidget::itemSelectionChanged, this, &ModelsPage::updateLibraryButtons);
     connect(m_library, &QTreeWidget::itemDoubleClicked, this, [this] {
         if (const app::LibraryEntry* entry = selectedEntry(); entry && entry->isReady())
@@ -528,6 +533,24 @@ void ModelsPage::saveRunSettings() const {
 void ModelsPage::showMessage(const QString& text, bool isError) {
     m_message->setStyleSheet(isError ? QStringLiteral("color: #d04040;") : QString());
     m_message->setText(text);
+}
+
+QDialog* ModelsPage::openDownloader() {
+    if (!m_downloader) {
+        m_downloader = new QDialog(this);
+        m_downloader->setWindowTitle(tr("Download a Model"));
+        auto* panel = new DownloadPanel(m_downloader);
+        auto* layout = new QVBoxLayout(m_downloader);
+        layout->addWidget(panel);
+        // What comes down lands in the hub cache, where the library finds it.
+        connect(panel, &DownloadPanel::downloaded, this, [this](const QString& folder) {
+            showMessage(tr("Downloaded into %1.").arg(QDir::toNativeSeparators(folder)), false);
+            rescan();
+        });
+    }
+    m_downloader->show();
+    m_downloader->raise();
+    return m_downloader;
 }
 
 } // namespace limner::ui

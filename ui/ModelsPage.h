@@ -8,6 +8,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QDialog;
 class QLabel;
 class QPushButton;
 class QThread;
@@ -62,8 +63,12 @@ public:
 
 signals:
     void libraryScanned();
-    // Download… was clicked: the window opens the downloader (it rescans when done).
+    // Download… was clicked; the downloader opens beside the page (and rescans when done).
     void downloadRequested();
+
+public:
+    // The downloader window (a DownloadPanel): what Download… opens. Created on first use.
+    QDialog* openDownloader();
 
 private:
     void buildLibraryList();
@@ -99,6 +104,7 @@ private:
     app::LibraryRoots m_scannedRoots;
     QThread* m_scanThread = nullptr;
     bool m_rescanPending = false;
+    QDialog* m_downloader = nullptr;
 };
 
 } // namespace limner::ui

@@ -3,9 +3,9 @@
 #include "app/ImageConvert.h"
 #include "app/ImageIO.h"
 #include "app/cli/ModelsCommand.h"
+#include "app/library/CheckpointClassifier.h"
 #include "app/library/LibraryEntry.h"
 #include "app/library/ModelLibrary.h"
-#include "app/library/SingleFileCheckpoint.h"
 #include "engine/service/Engine.h"
 
 #include <QDir>
@@ -138,7 +138,7 @@ QString ModelArguments::addModel(QString* error) const {
         const bool unsupportedFile =
             found && (entry.kind == app::LibraryEntry::Kind::PickleFile ||
                       (entry.kind == app::LibraryEntry::Kind::SingleFile &&
-                       (!app::SingleFileCheckpoint::loadable() || !entry.isReady())));
+                       (!app::CheckpointClassifier::loadable() || !entry.isReady())));
         if (unsupportedFile) {
             *error = QStringLiteral("the model %1 cannot be used: %2").arg(modelPath, entry.problem);
             return {};

@@ -1,8 +1,7 @@
 #include "app/cli/ModelsCommand.h"
 
-#include "app/cli/DownloadCommand.h"
-
 #include "app/Settings.h"
+#include "app/cli/DownloadCommand.h"
 #include "app/library/LibraryEntry.h"
 #include "app/library/LibraryRoots.h"
 #include "app/library/ModelLibrary.h"

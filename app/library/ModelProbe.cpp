@@ -1,7 +1,7 @@
 #include "app/library/ModelProbe.h"
 
+#include "app/library/CheckpointClassifier.h"
 #include "app/library/HeaderReader.h"
-#include "app/library/SingleFileCheckpoint.h"
 #include "engine/ml/config/JsonFile.h"
 #include "engine/ml/config/ModelCard.h"
 #include "engine/ml/io/SafetensorsHeader.h"
@@ -470,9 +470,9 @@ bool ModelProbe::probeFile(const std::string& path, bool onlyCheckpoints, Librar
     }
     if (!isSafetensorsName(path) || ec)
         return false;
-    SingleFileCheckpoint checkpoint;
-    const Status s = SingleFileCheckpoint::inspect(path, checkpoint);
-    if (s && checkpoint.family == SingleFileCheckpoint::Family::Unknown && onlyCheckpoints)
+    CheckpointClassifier checkpoint;
+    const Status s = CheckpointClassifier::inspect(path, checkpoint);
+    if (s && checkpoint.family == CheckpointClassifier::Family::Unknown && onlyCheckpoints)
         return false;
     entry.kind = LibraryEntry::Kind::SingleFile;
     entry.bytesOnDisk = static_cast<qint64>(size);
@@ -487,22 +487,23 @@ bool ModelProbe::probeFile(const std::string& path, bool onlyCheckpoints, Librar
     if (!s) {
         entry.state = LibraryEntry::State::Damaged;
         entry.problem = QStringLiteral("damaged: %1").arg(text(s.message()));
-    } else if (checkpoint.family == SingleFileCheckpoint::Family::Unknown) {
+    } else if (checkpoint.family == CheckpointClassifier::Family::Unknown) {
         entry.state = LibraryEntry::State::NotSupported;
         entry.problem = QStringLiteral("not a diffusion checkpoint Limner knows (no "
                                        "model.diffusion_model weights)");
-    } else if (checkpoint.family == SingleFileCheckpoint::Family::StableDiffusionXL) {
+    } else if (checkpoint.family == CheckpointClassifier::Family::StableDiffusionXL) {
         entry.state = LibraryEntry::State::NotSupported;
         entry.problem = QStringLiteral("Stable Diffusion XL: not supported");
-    } else if (!checkpoint.isInpainting()) {
+    } else if (checkpoint.unetInChannels != 9 && checkpoint.unetInChannels != 4) {
+        // 9: an inpainting UNet; 4: an ordinary one, which inpaints by blending latents.
         entry.state = LibraryEntry::State::NotInpainting;
-        entry.problem = QStringLiteral("not an inpainting model (its UNet takes %1 input channels; "
-                                       "inpainting takes 9)")
+        entry.problem = QStringLiteral("not a model Limner can inpaint with (its UNet takes %1 "
+                                       "input channels; inpainting takes 9, text-to-image 4)")
                             .arg(checkpoint.unetInChannels);
-    } else if (!SingleFileCheckpoint::loadable()) {
+    } else if (!CheckpointClassifier::loadable()) {
         entry.state = LibraryEntry::State::NotSupported;
-        entry.problem = QStringLiteral("single-file checkpoint: not supported yet (use the model's "
-                                       "diffusers folder meanwhile)");
+        entry.problem = QStringLiteral("single-file checkpoint: this build of Limner has no "
+                                       "diffusion support");
     } else {
         entry.state = LibraryEntry::State::Ready;
     }

@@ -137,7 +137,7 @@ TEST_CASE("limner-cli models list, scan and info show the library with each mode
     REQUIRE(scan.exitCode == 0);
     CHECK(scan.out.count(QLatin1Char('\n')) == 6);
     CHECK(lineOf(scan.out, QStringLiteral("sd2-inpainting.safetensors"))
-              .contains(QStringLiteral("single-file checkpoint: not supported yet")));
+              .contains(QStringLiteral("ready")));
     CHECK(lineOf(scan.out, QStringLiteral("sd-legacy/tiny-inpainting")).isEmpty());
 
     // A decoder in full: its parts, its prior from the cache, the engine's own check.
@@ -192,10 +192,14 @@ TEST_CASE("limner-cli inpaint --model takes a repo id in the cache and a library
     CHECK(QFileInfo::exists(kandinskyOut));
     CHECK(fileCount(tree.root) == filesBefore); // nothing copied into or beside the models
 
-    // A single file is recognised, and refused for now with the reason.
+    // A single file is taken by its library name and checked in full by the engine: this one
+    // holds a UNet's first layers only, and is refused in one line saying what is missing.
     const Run single = runCli(tree, config.path(),
                               inpaintArgs(QStringLiteral("sd15-inpainting.safetensors"), mask,
                                           out.filePath(QStringLiteral("single.png"))));
+    INFO(single.err.toStdString());
     CHECK(single.exitCode == 1);
-    CHECK(single.err.contains(QStringLiteral("single-file checkpoint: not supported yet")));
+    CHECK(single.err.trimmed().count(QLatin1Char('\n')) == 0);
+    CHECK(single.err.contains(QStringLiteral("sd15-inpainting.safetensors")));
+    CHECK_FALSE(QFileInfo::exists(out.filePath(QStringLiteral("single.png"))));
 }

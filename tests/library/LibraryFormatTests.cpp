@@ -1,9 +1,10 @@
 // What the library reads of other tools' files: ComfyUI's extra_model_paths.yaml, single-file
 // checkpoints' headers, and damaged or disguised files (a clear status, never a crash).
+#include "app/library/CheckpointClassifier.h"
 #include "app/library/ExtraModelPaths.h"
 #include "app/library/LibraryEntry.h"
 #include "app/library/ModelLibrary.h"
-#include "app/library/SingleFileCheckpoint.h"
+#include "engine/service/Engine.h"
 #include "tests/support/ModelLibraryTree.h"
 
 #include <QDir>
@@ -81,8 +82,8 @@ TEST_CASE("A single-file checkpoint is recognised from its header: family and in
                          Case{"pix2pix.safetensors", 8, 768, "Stable Diffusion 1.x"}}) {
         const QString path = dir.filePath(QString::fromLatin1(c.file));
         ModelLibraryTree::writeSingleFile(path, c.inChannels, c.context);
-        app::SingleFileCheckpoint checkpoint;
-        REQUIRE(app::SingleFileCheckpoint::inspect(path.toStdString(), checkpoint));
+        app::CheckpointClassifier checkpoint;
+        REQUIRE(app::CheckpointClassifier::inspect(path.toStdString(), checkpoint));
         CHECK(checkpoint.familyName() == QString::fromLatin1(c.family));
         CHECK(checkpoint.unetInChannels == c.inChannels);
         CHECK(checkpoint.isInpainting() == (c.inChannels == 9));
@@ -96,7 +97,7 @@ TEST_CASE("A single-file checkpoint is recognised from its header: family and in
     REQUIRE(app::ModelLibrary().inspect(xl, entry));
     CHECK(entry.family == QStringLiteral("Stable Diffusion XL"));
     CHECK(entry.statusText() == QStringLiteral("Stable Diffusion XL: not supported"));
-    CHECK_FALSE(app::SingleFileCheckpoint::loadable());
+    CHECK(app::CheckpointClassifier::loadable() == limner::engine::Engine::modelsSupported());
 }
 
 TEST_CASE("Damaged and disguised weight files are listed as damaged with the reason, never read "

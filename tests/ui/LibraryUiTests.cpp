@@ -3,8 +3,10 @@
 #include "app/EngineClient.h"
 #include "app/Settings.h"
 #include "tests/support/ModelLibraryTree.h"
+#include "ui/DownloadPanel.h"
 #include "ui/ModelsPage.h"
 
+#include <QDialog>
 #include <QLabel>
 #include <QPushButton>
 #include <QSettings>
@@ -102,7 +104,7 @@ TEST_CASE("Preferences ▸ Models lists the library's models with their status, 
         status.value(QStringLiteral("old-inpainting.ckpt")).startsWith(QStringLiteral("pickle file")));
     CHECK(status.value(QStringLiteral("pickled-sd")).startsWith(QStringLiteral("pickle only")));
     CHECK(status.value(QStringLiteral("sd15-inpainting.safetensors"))
-              .startsWith(QStringLiteral("single-file checkpoint: not supported yet")));
+              .startsWith(QStringLiteral("ready")));
     QTreeWidgetItem* sdRow = rowOf(*library, QStringLiteral("sd-legacy/tiny-inpainting"));
     CHECK(sdRow->text(1) == QStringLiteral("Stable Diffusion"));
     CHECK(sdRow->text(3) == QStringLiteral("float32"));
@@ -146,6 +148,12 @@ TEST_CASE("Preferences ▸ Models lists the library's models with their status, 
     QSignalSpy download(page.get(), &ui::ModelsPage::downloadRequested);
     page->findChild<QPushButton*>(QStringLiteral("downloadModels"))->click();
     CHECK(download.size() == 1);
+    // Download… opens the downloader, whose panel lists the suggested models.
+    QDialog* downloader = page->openDownloader();
+    REQUIRE(downloader);
+    CHECK(downloader->isVisible());
+    CHECK(downloader->findChild<ui::DownloadPanel*>());
+    downloader->hide();
 
     if (app::EngineClient::modelsSupported()) {
         // Use: in the generate panel, where it lives in the cache, remembered for next time.

@@ -1,7 +1,8 @@
-#include "app/library/SingleFileCheckpoint.h"
+#include "app/library/CheckpointClassifier.h"
 
 #include "app/library/HeaderReader.h"
 #include "engine/ml/io/SafetensorsHeader.h"
+#include "engine/service/Engine.h"
 
 namespace limner::app {
 
@@ -17,7 +18,7 @@ const char* const kXlTextEncoderKey =
 
 } // namespace
 
-QString SingleFileCheckpoint::familyName() const {
+QString CheckpointClassifier::familyName() const {
     switch (family) {
     case Family::StableDiffusion1:
         return QStringLiteral("Stable Diffusion 1.x");
@@ -31,11 +32,11 @@ QString SingleFileCheckpoint::familyName() const {
     return {};
 }
 
-engine::Status SingleFileCheckpoint::inspect(const std::string& path, SingleFileCheckpoint& out) {
+engine::Status CheckpointClassifier::inspect(const std::string& path, CheckpointClassifier& out) {
     engine::ml::SafetensorsHeader header;
     if (engine::Status s = HeaderReader::read(path, header); !s)
         return s;
-    SingleFileCheckpoint checkpoint;
+    CheckpointClassifier checkpoint;
     HeaderReader::ParameterCount count;
     HeaderReader::count(header, count, "model_ema.");
     checkpoint.parameters = count.total();
@@ -54,8 +55,10 @@ engine::Status SingleFileCheckpoint::inspect(const std::string& path, SingleFile
     return engine::Status::ok();
 }
 
-bool SingleFileCheckpoint::loadable() {
-    return false;
+bool CheckpointClassifier::loadable() {
+    // engine/ml's SingleFileCheckpoint loads SD 1.x and 2.x files; a build without it has no
+    // diffusion models at all.
+    return engine::Engine::modelsSupported();
 }
 
 } // namespace limner::app

@@ -12,7 +12,7 @@ namespace limner::app {
 // model.diffusion_model.*, first_stage_model.*, cond_stage_model.* …), recognised from its
 // header's tensor names and shapes the way diffusers' infer_diffusers_model_type does
 // (../shared/MODELS.md §4.2). Nothing but the header is read.
-class SingleFileCheckpoint {
+class CheckpointClassifier {
 public:
     enum class Family { Unknown, StableDiffusion1, StableDiffusion2, StableDiffusionXL };
 
@@ -27,11 +27,11 @@ public:
 
     // Reads path's header. ModelFormat when it is no safetensors file; a safetensors file
     // without model.diffusion_model.* weights gives Family::Unknown.
-    static engine::Status inspect(const std::string& path, SingleFileCheckpoint& out);
+    static engine::Status inspect(const std::string& path, CheckpointClassifier& out);
 
-    // Whether the engine loads single files yet. The library lists recognised single files
-    // either way; while this is false, as "not supported yet". Another part of Limner is
-    // writing the loader: switch this on with it.
+    // Whether the engine loads single files (SD 1.x and 2.x; engine/ml SingleFileCheckpoint),
+    // which a build without libtorch does not. Otherwise recognised files are listed as "not
+    // supported".
     static bool loadable();
 };
 
