@@ -13,28 +13,6 @@ using engine::Status;
 using engine::ml::SafetensorsDtype;
 using engine::ml::SafetensorsHeader;
 
-namespace {
-
-const char* parameterDtype(SafetensorsDtype dtype) {
-    switch (dtype) {
-    case SafetensorsDtype::F16:
-        return "float16";
-    case SafetensorsDtype::BF16:
-        return "bfloat16";
-    case SafetensorsDtype::F32:
-        return "float32";
-    case SafetensorsDtype::F64:
-        return "float64";
-    case SafetensorsDtype::F8E4M3:
-    case SafetensorsDtype::F8E5M2:
-        return "float8";
-    default:
-        return nullptr;
-    }
-}
-
-} // namespace
-
 std::int64_t HeaderReader::ParameterCount::total() const {
     std::int64_t sum = 0;
     for (const auto& [dtype, elements] : byDtype)
@@ -97,7 +75,7 @@ Status HeaderReader::read(const std::string& path, SafetensorsHeader& out) {
 void HeaderReader::count(const SafetensorsHeader& header, ParameterCount& count,
                          const std::string& skipPrefix) {
     for (const auto& tensor : header.entries()) {
-        const char* dtype = parameterDtype(tensor.dtype);
+        const char* dtype = SafetensorsHeader::parameterDtypeName(tensor.dtype);
         if (!dtype || (!skipPrefix.empty() && tensor.name.rfind(skipPrefix, 0) == 0))
             continue;
         std::int64_t elements = 1;

@@ -253,4 +253,22 @@ Status SafetensorsHeader::parse(const std::uint8_t* file, std::size_t fileSize,
     return Status::ok();
 }
 
+const char* SafetensorsHeader::parameterDtypeName(SafetensorsDtype dtype) {
+    switch (dtype) {
+    case SafetensorsDtype::F16:
+        return "float16";
+    case SafetensorsDtype::BF16:
+        return "bfloat16";
+    case SafetensorsDtype::F32:
+        return "float32";
+    case SafetensorsDtype::F64:
+        return "float64";
+    case SafetensorsDtype::F8E4M3:
+    case SafetensorsDtype::F8E5M2:
+        return "float8";
+    default:
+        return nullptr;
+    }
+}
+
 } // namespace limner::engine::ml

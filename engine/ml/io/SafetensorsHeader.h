@@ -61,6 +61,10 @@ public:
     std::uint64_t dataOffset() const { return m_dataOffset; }
 
     static const char* dtypeName(SafetensorsDtype dtype);
+    // A floating-point dtype as people name a model's precision ("float16", "bfloat16",
+    // "float32", "float64", "float8"); nullptr for integers and booleans (ids and buffers, not
+    // parameters).
+    static const char* parameterDtypeName(SafetensorsDtype dtype);
     static bool dtypeFromName(const std::string& name, SafetensorsDtype& dtype);
     static std::size_t dtypeSize(SafetensorsDtype dtype);
 

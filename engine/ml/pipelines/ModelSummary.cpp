@@ -16,24 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* dtypeName(SafetensorsDtype dtype) {
-    switch (dtype) {
-    case SafetensorsDtype::F16:
-        return "float16";
-    case SafetensorsDtype::BF16:
-        return "bfloat16";
-    case SafetensorsDtype::F32:
-        return "float32";
-    case SafetensorsDtype::F64:
-        return "float64";
-    case SafetensorsDtype::F8E4M3:
-    case SafetensorsDtype::F8E5M2:
-        return "float8";
-    default:
-        return nullptr; // integer buffers are not parameters
-    }
-}
-
 std::uint64_t folderBytes(const std::string& root) {
     std::uint64_t total = 0;
     std::error_code ec;
@@ -77,7 +59,7 @@ Status countParameters(const PipelineFolder& folder, const std::string& label, M
             if (Status s = Safetensors::open(file, weights); !s)
                 return s;
             for (const SafetensorsEntry& tensor : weights.header().entries()) {
-                const char* name = dtypeName(tensor.dtype);
+                const char* name = SafetensorsHeader::parameterDtypeName(tensor.dtype);
                 if (!name)
                     continue;
                 std::int64_t elements = 1;

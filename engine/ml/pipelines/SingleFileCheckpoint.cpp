@@ -48,21 +48,6 @@ bool takeBlock(const std::string& s, const std::string& head, int& i, int& j, st
            takeIndex(afterI, j, tail);
 }
 
-const char* dtypeWord(SafetensorsDtype dtype) {
-    switch (dtype) {
-    case SafetensorsDtype::F16:
-        return "float16";
-    case SafetensorsDtype::BF16:
-        return "bfloat16";
-    case SafetensorsDtype::F32:
-        return "float32";
-    case SafetensorsDtype::F64:
-        return "float64";
-    default:
-        return nullptr;
-    }
-}
-
 enum class SourceKind {
     Copy,
     SqueezeConv, // a 1×1 convolution [C, C, 1, 1] (or [C, C, 1]) read as a linear layer [C, C]
@@ -737,8 +722,8 @@ Status SingleFileCheckpoint::open(const std::string& path, SingleFileCheckpoint&
                                    " has no place in a Stable Diffusion 1.x/2.x " + component);
         if (mapped == Mapped::Ignored)
             continue;
-        const char* word = dtypeWord(entry.dtype);
-        if (!word)
+        const char* word = SafetensorsHeader::parameterDtypeName(entry.dtype);
+        if (!word || entry.dtype == SafetensorsDtype::F8E4M3 || entry.dtype == SafetensorsDtype::F8E5M2)
             return analysis.refuse(
                 "tensor " + name + " is " + SafetensorsHeader::dtypeName(entry.dtype) +
                 (entry.dtype == SafetensorsDtype::F8E4M3 || entry.dtype == SafetensorsDtype::F8E5M2
