@@ -24,6 +24,7 @@ const QString kStateKey = QStringLiteral("window/state");
 const QString kModelFoldersKey = QStringLiteral("models/folders");
 const QString kModelDeviceKey = QStringLiteral("models/device");
 const QString kModelDtypeKey = QStringLiteral("models/dtype");
+const QString kModelSpeedsKey = QStringLiteral("models/speeds");
 constexpr int kMaxAutosaveSeconds = 3600;
 
 } // namespace
@@ -93,6 +94,12 @@ Settings Settings::load() {
     const QString dtype = store.value(kModelDtypeKey).toString();
     if (modelDtypes().contains(dtype))
         s.modelDtype = dtype;
+    const QVariantMap speeds = store.value(kModelSpeedsKey).toMap();
+    for (auto it = speeds.begin(); it != speeds.end(); ++it) {
+        const double value = it.value().toDouble(&ok);
+        if (ok && value > 0)
+            s.modelSpeeds.insert(it.key(), value);
+    }
     return s;
 }
 
@@ -110,6 +117,7 @@ void Settings::save() const {
     store.setValue(kModelFoldersKey, modelFolders);
     store.setValue(kModelDeviceKey, modelDevice);
     store.setValue(kModelDtypeKey, modelDtype);
+    store.setValue(kModelSpeedsKey, modelSpeeds);
 }
 
 } // namespace limner::app

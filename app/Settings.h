@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
+#include <QVariantMap>
 
 namespace limner::app {
 
@@ -22,6 +23,7 @@ struct Settings {
     QStringList modelFolders;        // diffusion model folders added in Preferences ▸ Models
     QString modelDevice;             // where models run: "auto", "cpu" or "cuda"
     QString modelDtype;              // their precision: "auto", "float32", "float16", "bfloat16"
+    QVariantMap modelSpeeds;         // speeds measured on this computer (engine DeviceSpeeds), by key
 
     static constexpr int kMaxRecentFiles = 10;
     static const QStringList& modelDevices(); // the values modelDevice may take, "auto" first
