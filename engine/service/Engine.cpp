@@ -11,6 +11,9 @@
 #ifdef LIMNER_HAVE_MODELS
 #include "engine/service/model/DeviceProbe.h"
 #endif
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -109,6 +112,14 @@ void refreshDeviceFree(const DiffusionSettings& settings) {
 #endif
 }
 
+// Gives the memory of freed weights back to the system: most tensors are below glibc's mmap
+// threshold and would stay in the process's heap, so the system would not see a model go.
+void returnFreedMemory() {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 std::string sentence(std::string text) {
     if (!text.empty() && text[0] >= 'a' && text[0] <= 'z')
         text[0] = static_cast<char>(text[0] - 'a' + 'A');
@@ -148,7 +159,10 @@ public:
     }
 
     void release(const std::string& backend) {
-        post([this, backend] { m_backends.erase(backend); });
+        post([this, backend] {
+            if (m_backends.erase(backend) > 0)
+                returnFreedMemory();
+        });
     }
 
     JobId submit(InpaintRequest request) {
@@ -307,12 +321,17 @@ private:
     // Choosing another model frees the one loaded before (a model can take gigabytes).
     InpaintBackend& backendNamed(const std::string& name) {
         if (Engine::backendIsModel(name)) {
+            bool freed = false;
             for (auto it = m_backends.begin(); it != m_backends.end();) {
-                if (Engine::backendIsModel(it->first) && it->first != name)
+                if (Engine::backendIsModel(it->first) && it->first != name) {
                     it = m_backends.erase(it);
-                else
+                    freed = true;
+                } else {
                     ++it;
+                }
             }
+            if (freed)
+                returnFreedMemory();
         }
         auto& backend = m_backends[name];
         if (!backend)

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <thread>
@@ -88,6 +89,21 @@ public:
 };
 
 const JobEstimator::Machine kPlentyOfMemory{{std::uint64_t{64} << 30, 0}, {}};
+
+// VmRSS of /proc/self/status.
+long residentKib() {
+    std::ifstream status("/proc/self/status");
+    std::string key, rest;
+    while (status >> key) {
+        if (key == "VmRSS:") {
+            long kib = 0;
+            status >> kib;
+            return kib;
+        }
+        std::getline(status, rest);
+    }
+    return 0;
+}
 
 // For what the engine does without reporting it (tasks on its worker thread).
 bool eventually(const std::function<bool()>& condition) {
@@ -267,7 +283,7 @@ TEST_CASE("the time estimate is a first guess from the device's matrix-multiply 
 }
 
 TEST_CASE("a loaded model stays for classical fills, is freed by switching to another model and "
-          "by release()",
+          "by release(), which gives its memory back to the system",
           "[engine][estimate]") {
     const std::string sd = stableDiffusion();
     const std::string mini = limnerMini();
@@ -298,6 +314,11 @@ TEST_CASE("a loaded model stays for classical fills, is freed by switching to an
     CHECK(Engine::loadedModelCount() == 1);
     CHECK(loaded(mini));
 
+    // Released, its weights go back to the system (limner-mini's are 22 MiB in float32).
+    JobEstimate mini32;
+    REQUIRE(Engine::estimate(runnableRequest(mini), mini32));
+    const long before = residentKib();
     engine.release(mini);
     CHECK(eventually([] { return Engine::loadedModelCount() == 0; }));
+    CHECK(eventually([&] { return residentKib() < before - long(mini32.modelBytes / 1024 / 2); }));
 }

@@ -53,11 +53,12 @@ struct ModelCost {
 //   doubled by guidance) × regions × s, where s (seconds per step per megapixel per billion
 //   parameters per row) is measured from this model's finished jobs on this device and dtype,
 //   else from large models' jobs there, else a first guess from the device's matrix-multiply
-//   rate R: s = 0.2 × 10⁹ × (10⁶ / 64) / (R × 0.5) — a UNet step costs about 0.2 FLOP per
+//   rate R: s = 0.2 × 10⁹ × (10⁶ / 64) / (R × 0.3) — a UNet step costs about 0.2 FLOP per
 //   parameter per latent pixel (diffusers' SD 1.5 UNet: 0.86 B parameters, 64×64 latents,
-//   about 0.7 TFLOP), a latent pixel is 8×8 picture pixels, and convolutions reach about half
-//   a plain matrix product's rate. Measured seconds outside the loop (text, prior, decoder) per
-//   candidate, and the model's loading when it is not loaded yet, are added when known.
+//   about 0.7 TFLOP), a latent pixel is 8×8 picture pixels, and a UNet reaches about 0.3 of a
+//   plain matrix product's rate (0.25–0.36 measured on the CPU). Measured seconds outside the
+//   loop (text, prior, decoder) per candidate, and the model's loading when it is not loaded
+//   yet, are added when known.
 class JobEstimator {
 public:
     // The memory and speeds of this computer now.
