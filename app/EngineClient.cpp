@@ -2,14 +2,19 @@
 
 #include "app/Document.h"
 #include "app/ImageConvert.h"
+#include "app/Settings.h"
 #include "engine/imaging/RegionPlan.h"
 #include "engine/service/Engine.h"
+#include "engine/service/InpaintJobRunner.h"
+#include "engine/service/estimate/JobEstimator.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QMetaObject>
 #include <QPointer>
 #include <algorithm>
+#include <map>
+#include <string>
 #include <utility>
 
 namespace limner::app {
@@ -44,7 +49,15 @@ EngineClient::EngineClient(QObject* parent)
     };
     callbacks.finished = [this](engine::JobId id, engine::InpaintResult result) {
         QMetaObject::invokeMethod(
-            this, [this, id, result = std::move(result)] { emit finished(id, result); },
+            this,
+            [this, id, result = std::move(result)] {
+                emit finished(id, result);
+                // A model's job measured this computer's speed, and left its model loaded.
+                if (engine::Engine::backendIsModel(result.backend)) {
+                    saveSpeeds();
+                    emit estimatesChanged();
+                }
+            },
             Qt::QueuedConnection);
     };
     callbacks.failed = [this](engine::JobId id, const engine::Status& status) {
@@ -53,6 +66,12 @@ EngineClient::EngineClient(QObject* parent)
             this, [this, id, message] { emit failed(id, message); }, Qt::QueuedConnection);
     };
     m_engine = std::make_unique<engine::Engine>(std::move(callbacks));
+
+    const Settings settings = Settings::load();
+    std::map<std::string, double> speeds;
+    for (auto it = settings.modelSpeeds.begin(); it != settings.modelSpeeds.end(); ++it)
+        speeds[it.key().toStdString()] = it.value().toDouble();
+    engine::Engine::restoreSpeedRecords(speeds);
 }
 
 EngineClient::~EngineClient() {
@@ -121,23 +140,55 @@ QString EngineClient::validate(const engine::InpaintRequest& request) {
     return status.isOk() ? QString() : QString::fromStdString(status.message());
 }
 
+engine::JobEstimate EngineClient::estimate(const engine::InpaintRequest& request, QString* problem) {
+    engine::JobEstimate estimate;
+    const engine::Status status = engine::Engine::estimate(request, estimate);
+    if (problem)
+        *problem = status.isOk() ? QString() : QString::fromStdString(status.message());
+    return estimate;
+}
+
+QString EngineClient::bytesText(quint64 bytes) {
+    return QString::fromStdString(engine::JobEstimator::bytesText(bytes));
+}
+
+void EngineClient::probeSpeed(const QString& device, const QString& dtype) {
+    const QString key = device + QLatin1Char('/') + dtype;
+    if (m_probed.contains(key))
+        return;
+    m_probed.insert(key);
+    engine::DiffusionSettings settings;
+    settings.device = device.toStdString();
+    settings.dtype = dtype.toStdString();
+    m_engine->probeSpeed(settings, [this] {
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                saveSpeeds();
+                emit estimatesChanged();
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void EngineClient::saveSpeeds() {
+    Settings settings = Settings::load();
+    QVariantMap speeds;
+    for (const auto& [key, value] : engine::Engine::speedRecords())
+        speeds.insert(QString::fromStdString(key), value);
+    if (speeds == settings.modelSpeeds)
+        return;
+    settings.modelSpeeds = speeds;
+    settings.save();
+}
+
 QRect EngineClient::previewRegion(const engine::InpaintRequest& request, QImage* alpha) {
     const std::vector<engine::Rect>& frames = request.outpaint.frames;
     if (frames.size() > 1 || request.mask.empty())
         return {};
-    // The same plan InpaintJobRunner makes for the request.
-    const engine::BackendGeometry geometry = engine::Engine::backendGeometry(request.backend);
-    engine::imaging::RegionPlanOptions options;
-    options.contextMargin = request.composite.contextMargin;
-    options.denoiseGrow = request.composite.denoiseGrow;
-    options.blendFeather = request.composite.blendFeather;
-    options.blendGrow = request.composite.blendGrow;
-    options.nativeWidth = geometry.nativeWidth;
-    options.nativeHeight = geometry.nativeHeight;
-    options.alignment = geometry.alignment;
+    // The plan InpaintJobRunner makes for the request.
     const engine::imaging::RegionPlan plan =
-        frames.empty() ? engine::imaging::planRegion(request.mask, options)
-                       : engine::imaging::planRegionInFrame(request.mask, frames.front(), options);
+        engine::InpaintJobRunner::planRegion(request, engine::Engine::backendGeometry(request.backend));
     if (plan.region.empty())
         return {};
     if (alpha)
@@ -223,6 +274,10 @@ void EngineClient::removeModel(const QString& folder) {
                                         [&](const ModelFolder& m) { return m.folder == path; });
     if (removed == m_models.end())
         return;
+    for (auto it = removed; it != m_models.end(); ++it) {
+        if (!it->backend.isEmpty())
+            m_engine->release(it->backend.toStdString());
+    }
     m_models.erase(removed, m_models.end());
     emit modelsChanged();
 }

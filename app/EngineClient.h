@@ -2,12 +2,14 @@
 
 #include "engine/service/InpaintRequest.h"
 #include "engine/service/ModelDescription.h"
+#include "engine/service/estimate/JobEstimate.h"
 
 #include <QImage>
 #include <QMap>
 #include <QMetaType>
 #include <QObject>
 #include <QRect>
+#include <QSet>
 #include <QSize>
 #include <QString>
 #include <QStringList>
@@ -43,6 +45,10 @@ struct ModelFolder {
 //   connect(&client, &EngineClient::finished, this, &Panel::showCandidates);
 //   quint64 id = client.submit(document, prompt, "telea", seed, 3);
 //   client.cancel(id);                                   // a direct call, honoured at once
+//
+// The speeds the engine measures (a matrix-multiply probe, then finished jobs) are restored
+// from Settings when it is made and saved there after each finished job, so estimates use this
+// computer's speed from the start of the next session.
 //
 // Requirements: created, used and destroyed on one thread that runs an event loop.
 // Guarantees: each submitted job ends with exactly one finished() or failed() (a cancelled job
@@ -80,6 +86,15 @@ public:
     static QSize backendNativeSize(const QString& backend);
     // Empty when the request can run; otherwise the engine's message.
     static QString validate(const engine::InpaintRequest& request);
+    // What the request will cost before it runs (engine::Engine::estimate): cheap, for every
+    // change of the generate panel. problem receives the message of a request that cannot run
+    // at all (an unknown device or dtype), else is cleared.
+    static engine::JobEstimate estimate(const engine::InpaintRequest& request, QString* problem);
+    // Bytes as the engine's messages write them: "850 MiB", "5.8 GiB", "12 GiB".
+    static QString bytesText(quint64 bytes);
+    // Measures the speed of the device and dtype these settings ("auto", "cpu", … as in
+    // Settings) choose, on the worker thread, once per pair; estimatesChanged() follows.
+    void probeSpeed(const QString& device, const QString& dtype);
 
     // Where a job's progress previews belong in the request's canvas: the region the engine
     // crops (as the job will plan it) and, in alpha, the blend mask its candidates get there, so
@@ -97,7 +112,8 @@ public:
     // Lists saved folders again at startup; one that fails is listed with its error. priors:
     // folder → its prior's folder, for the decoders that have one.
     void restoreModels(const QStringList& folders, const QMap<QString, QString>& priors = {});
-    // Takes a folder off the list (the backend list no longer offers it).
+    // Takes a folder off the list (the backend list no longer offers it) and frees its loaded
+    // model on the engine's worker thread, after the running job.
     void removeModel(const QString& folder);
     const QVector<ModelFolder>& models() const { return m_models; }
     QStringList modelFolders() const;
@@ -110,13 +126,18 @@ signals:
     void finished(quint64 jobId, const limner::engine::InpaintResult& result);
     void failed(quint64 jobId, const QString& message);
     void modelsChanged();
+    // A measured speed or the free GPU memory changed: estimates may read differently now.
+    void estimatesChanged();
 
 private:
+    void saveSpeeds();
+
     ModelFolder checkModel(const QString& folder, const QString& priorFolder) const;
     void listModel(const ModelFolder& model);
 
     std::unique_ptr<engine::Engine> m_engine;
     QVector<ModelFolder> m_models;
+    QSet<QString> m_probed; // "device/dtype" settings already probed
 };
 
 } // namespace limner::app

@@ -28,6 +28,7 @@ const QString kLibraryFoldersKey = QStringLiteral("library/folders");
 const QString kLibraryComfyUiKey = QStringLiteral("library/comfyUiFolders");
 const QString kLibraryWebUiKey = QStringLiteral("library/webUiFolders");
 const QString kModelPriorsKey = QStringLiteral("library/priors");
+const QString kModelSpeedsKey = QStringLiteral("models/speeds");
 constexpr int kMaxAutosaveSeconds = 3600;
 
 // Non-empty paths, each once, in their saved order.
@@ -122,6 +123,12 @@ Settings Settings::loadFrom(const QSettings& store) {
         if (!it.key().isEmpty() && !prior.isEmpty())
             s.modelPriors.insert(it.key(), prior);
     }
+    const QVariantMap speeds = store.value(kModelSpeedsKey).toMap();
+    for (auto it = speeds.begin(); it != speeds.end(); ++it) {
+        const double value = it.value().toDouble(&ok);
+        if (ok && value > 0)
+            s.modelSpeeds.insert(it.key(), value);
+    }
     return s;
 }
 
@@ -146,6 +153,7 @@ void Settings::save() const {
     for (auto it = modelPriors.begin(); it != modelPriors.end(); ++it)
         priors.insert(it.key(), it.value());
     store.setValue(kModelPriorsKey, priors);
+    store.setValue(kModelSpeedsKey, modelSpeeds);
 }
 
 } // namespace limner::app

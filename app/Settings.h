@@ -4,6 +4,7 @@
 #include <QMap>
 #include <QString>
 #include <QStringList>
+#include <QVariantMap>
 
 class QSettings;
 
@@ -32,6 +33,7 @@ struct Settings {
     QStringList libraryComfyUiFolders; // ComfyUI installs the user added
     QStringList libraryWebUiFolders;   // A1111 / Forge installs the user added
     QMap<QString, QString> modelPriors;
+    QVariantMap modelSpeeds; // speeds measured on this computer (engine DeviceSpeeds), by key
 
     static constexpr int kMaxRecentFiles = 10;
     static const QStringList& modelDevices(); // the values modelDevice may take, "auto" first

@@ -6,6 +6,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -56,6 +57,7 @@ GeneratePanel::GeneratePanel(QWidget* parent)
     , m_randomSeed(new QCheckBox(tr("Random"), this))
     , m_candidates(new QSpinBox(this))
     , m_generate(new QPushButton(tr("Generate"), this))
+    , m_estimate(new QLabel(this))
     , m_progress(new QProgressBar(this))
     , m_message(new QLabel(this)) {
     setObjectName(QStringLiteral("generatePanel"));
@@ -87,6 +89,9 @@ GeneratePanel::GeneratePanel(QWidget* parent)
     m_progress->setTextVisible(true);
     m_message->setObjectName(QStringLiteral("message"));
     m_message->setWordWrap(true);
+    m_estimate->setObjectName(QStringLiteral("estimate"));
+    m_estimate->setWordWrap(true);
+    m_estimate->setVisible(false);
 
     auto* seedRow = new QHBoxLayout;
     seedRow->addWidget(m_seed, 1);
@@ -102,6 +107,7 @@ GeneratePanel::GeneratePanel(QWidget* parent)
     layout->addLayout(form);
     layout->addWidget(createDiffusionSettings());
     layout->addWidget(m_generate);
+    layout->addWidget(m_estimate);
     layout->addWidget(m_progress);
     layout->addWidget(m_message);
     layout->addStretch(1);
@@ -116,6 +122,15 @@ GeneratePanel::GeneratePanel(QWidget* parent)
         else
             emit generateRequested();
     });
+    const auto inputsChanged = [this] {
+        emit estimateInputsChanged();
+    };
+    connect(m_prompt, &QPlainTextEdit::textChanged, this, inputsChanged);
+    connect(m_candidates, qOverload<int>(&QSpinBox::valueChanged), this, inputsChanged);
+    connect(m_steps, qOverload<int>(&QSpinBox::valueChanged), this, inputsChanged);
+    connect(m_strength, qOverload<double>(&QDoubleSpinBox::valueChanged), this, inputsChanged);
+    connect(m_guidance, qOverload<double>(&QDoubleSpinBox::valueChanged), this, inputsChanged);
+    connect(m_imagePromptWeight, &QSlider::valueChanged, this, inputsChanged);
 }
 
 QWidget* GeneratePanel::createDiffusionSettings() {
@@ -301,6 +316,7 @@ void GeneratePanel::setImagePrompt(const QImage& image) {
             image.scaled(kThumbSize, kThumbSize, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
     }
     m_clearImagePrompt->setEnabled(!image.isNull());
+    emit estimateInputsChanged();
 }
 
 void GeneratePanel::setImagePromptWeight(double weight) {
@@ -342,6 +358,7 @@ void GeneratePanel::onBackendChanged() {
                                               : tr("This model takes no image prompts."));
     // Docks share the window's height; never squeeze the prompt or the message out of sight.
     setMinimumHeight(sizeHint().height());
+    emit estimateInputsChanged();
 }
 
 QString GeneratePanel::backend() const {
@@ -381,6 +398,7 @@ void GeneratePanel::setCandidateCount(int count) {
 void GeneratePanel::setRunning(bool running) {
     m_running = running;
     m_generate->setText(running ? tr("Cancel") : tr("Generate"));
+    updateGenerateButton();
     if (running) {
         m_progress->setRange(0, 1);
         m_progress->setValue(0);
@@ -396,6 +414,95 @@ void GeneratePanel::setProgress(int step, int total) {
 void GeneratePanel::showMessage(const QString& text, bool isError) {
     m_message->setStyleSheet(isError ? QStringLiteral("color: #d04040;") : QString());
     m_message->setText(text);
+}
+
+namespace {
+
+QString bytesText(std::uint64_t bytes) {
+    return app::EngineClient::bytesText(bytes);
+}
+
+QString secondsText(double seconds) {
+    if (seconds < 1)
+        return GeneratePanel::tr("< 1 s");
+    if (seconds < 90)
+        return GeneratePanel::tr("≈ %1 s").arg(std::lround(seconds));
+    const long minutes = std::lround(seconds / 60);
+    if (minutes < 60)
+        return GeneratePanel::tr("≈ %1 min").arg(minutes);
+    return GeneratePanel::tr("≈ %1 h %2 min").arg(minutes / 60).arg(minutes % 60);
+}
+
+} // namespace
+
+QString GeneratePanel::estimateLine(const engine::JobEstimate& e) {
+    QStringList parts;
+    if (e.deviceBytes > 0)
+        parts << tr("≈ %1 GPU memory").arg(bytesText(e.deviceBytes));
+    parts << tr("≈ %1 memory").arg(bytesText(e.hostBytes));
+    if (e.secondsKnown)
+        parts << (e.firstGuess ? tr("%1, first guess").arg(secondsText(e.seconds))
+                               : secondsText(e.seconds));
+    return tr("%1 (%2, %3)")
+        .arg(parts.join(QStringLiteral(" · ")), QString::fromStdString(e.device),
+             QString::fromStdString(e.dtype));
+}
+
+void GeneratePanel::setEstimate(const engine::JobEstimate& e, const QString& problem) {
+    QString refusal;
+    if (!problem.isEmpty()) {
+        refusal = problem;
+        m_estimate->setText(problem);
+        m_estimate->setToolTip(problem);
+    } else if (!e.applies) {
+        m_estimate->clear();
+        m_estimate->setToolTip({});
+    } else if (!e.fits) {
+        QString advice = QString::fromStdString(e.advice);
+        if (!advice.isEmpty())
+            advice[0] = advice[0].toUpper();
+        refusal = advice;
+        m_estimate->setText(tr("⚠ Will not fit. %1.").arg(advice));
+        m_estimate->setToolTip(advice);
+    } else {
+        m_estimate->setText(estimateLine(e));
+        QString tip =
+            tr("The model's weights take %1 and generating %2 at %3×%4 about %5 more.")
+                .arg(bytesText(e.weightBytes), e.batch > 1 ? tr("%1 candidates at once").arg(e.batch)
+                                                           : tr("one candidate at a time"))
+                .arg(e.width)
+                .arg(e.height)
+                .arg(bytesText(e.activationBytes));
+        if (!e.secondsKnown)
+            tip += QLatin1Char(' ') + tr("The time is shown once this device's speed is measured.");
+        else if (e.firstGuess)
+            tip += QLatin1Char(' ') + tr("The time is a first guess from this device's speed at "
+                                         "matrix products; the first job measures it.");
+        m_estimate->setToolTip(tip);
+    }
+    m_estimate->setStyleSheet(refusal.isEmpty() ? QString() : QStringLiteral("color: #d04040;"));
+    m_estimate->setVisible(!m_estimate->text().isEmpty());
+    m_refusal = refusal;
+    updateGenerateButton();
+    // A warning takes several lines: the dock must grow, not squeeze the settings above.
+    setMinimumHeight(sizeHint().height());
+}
+
+QString GeneratePanel::estimateText() const {
+    return m_estimate->text();
+}
+
+void GeneratePanel::updateGenerateButton() {
+    // While a job runs the button is Cancel, which must always work.
+    const bool refused = !m_running && !m_refusal.isEmpty();
+    m_generate->setEnabled(!refused);
+    m_generate->setToolTip(refused ? m_refusal : QString());
+}
+
+void GeneratePanel::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::ActivationChange && isActiveWindow())
+        emit estimateInputsChanged();
 }
 
 } // namespace limner::ui

@@ -2,6 +2,7 @@
 
 #include "app/EngineClient.h"
 #include "engine/service/InpaintRequest.h"
+#include "engine/service/estimate/JobEstimate.h"
 
 #include <QImage>
 #include <QString>
@@ -25,7 +26,9 @@ namespace limner::ui {
 // The prompt and the settings of one generation, the Generate/Cancel button and the progress.
 // The backend list holds the classical fills, then the model folders the user added; with a
 // model chosen the panel also shows its diffusion settings (negative prompt, steps, guidance,
-// scheduler, strength, image prompt), and greys out what the model cannot take.
+// scheduler, strength, image prompt), and greys out what the model cannot take. Under the
+// button one line says what the job will cost ("≈ 5.8 GiB memory · ≈ 40 s (CPU, float32)"),
+// or, when it cannot fit, what to change; Generate is disabled then.
 class GeneratePanel : public QWidget {
     Q_OBJECT
 public:
@@ -60,15 +63,29 @@ public:
     bool isRunning() const { return m_running; }
     void setProgress(int step, int total);
     void showMessage(const QString& text, bool isError);
+    // The estimate line under Generate. problem: why the job cannot run at all (then it is
+    // shown instead). An estimate that does not apply (a classical fill) hides the line.
+    void setEstimate(const engine::JobEstimate& estimate, const QString& problem = {});
+    QString estimateText() const;
+    // "≈ 5.8 GiB memory · ≈ 40 s (CPU, float32)": the line for an estimate that fits.
+    static QString estimateLine(const engine::JobEstimate& estimate);
 
 signals:
     void generateRequested();
     void cancelRequested();
+    // Something the estimate depends on changed: backend, prompt, candidates, steps, strength,
+    // guidance, image prompt; or the window came back to the front (Preferences may have
+    // changed the device or precision).
+    void estimateInputsChanged();
+
+protected:
+    void changeEvent(QEvent* event) override;
 
 private:
     QWidget* createDiffusionSettings();
     void onBackendChanged();
     void chooseImagePrompt();
+    void updateGenerateButton();
 
     QPlainTextEdit* m_prompt;
     QLineEdit* m_negative;
@@ -77,6 +94,7 @@ private:
     QCheckBox* m_randomSeed;
     QSpinBox* m_candidates;
     QPushButton* m_generate;
+    QLabel* m_estimate;
     QProgressBar* m_progress;
     QLabel* m_message;
     QWidget* m_diffusion = nullptr; // shown only with a model chosen
@@ -93,6 +111,7 @@ private:
     QImage m_imagePrompt;
     QVector<app::ModelFolder> m_models;
     bool m_running = false;
+    QString m_refusal; // why Generate is disabled (the estimate's advice); empty when it is not
 };
 
 } // namespace limner::ui

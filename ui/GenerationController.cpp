@@ -56,6 +56,34 @@ GenerationController::GenerationController(app::Document& document, app::EngineC
         cancel();
         discard();
     });
+    connect(&m_panel, &GeneratePanel::estimateInputsChanged, this,
+            &GenerationController::refreshEstimate);
+    connect(&m_client, &app::EngineClient::estimatesChanged, this,
+            &GenerationController::refreshEstimate);
+    connect(&m_client, &app::EngineClient::modelsChanged, this, &GenerationController::refreshEstimate);
+    refreshEstimate();
+}
+
+engine::JobEstimate GenerationController::estimate(QString* problem) const {
+    engine::InpaintRequest request;
+    request.backend = m_panel.backend().toStdString();
+    request.prompt = m_panel.prompt().toStdString();
+    request.negativePrompt = m_panel.negativePrompt().toStdString();
+    request.candidates = m_panel.candidateCount();
+    applyModelSettings(request);
+    return app::EngineClient::estimate(request, problem);
+}
+
+void GenerationController::refreshEstimate() {
+    QString problem;
+    const engine::JobEstimate estimate = this->estimate(&problem);
+    m_panel.setEstimate(estimate, problem);
+    // Before any job has run, the device's speed comes from a probe of its own, run in the
+    // background when the editor first shows a model (once per device and precision).
+    if (estimate.applies && !estimate.secondsKnown) {
+        const app::Settings settings = app::Settings::load();
+        m_client.probeSpeed(settings.modelDevice, settings.modelDtype);
+    }
 }
 
 void GenerationController::generate() {
@@ -127,7 +155,15 @@ void GenerationController::extend(const app::CanvasMargins& margins) {
 void GenerationController::run(const app::OutpaintJob& job, const QRect& frame) {
     if (isRunning())
         return;
-    const QString problem = app::EngineClient::validate(job.request);
+    QString problem = app::EngineClient::validate(job.request);
+    if (problem.isEmpty()) {
+        // A job that cannot fit is refused here with what to change (the engine would too).
+        const engine::JobEstimate cost = app::EngineClient::estimate(job.request, &problem);
+        if (problem.isEmpty() && !cost.fits) {
+            problem = QString::fromStdString(cost.advice);
+            problem[0] = problem[0].toUpper();
+        }
+    }
     if (!problem.isEmpty()) {
         m_panel.showMessage(problem, true);
         return;

@@ -3,6 +3,7 @@
 #include "app/CanvasMargins.h"
 #include "app/OutpaintJob.h"
 #include "engine/service/InpaintRequest.h"
+#include "engine/service/estimate/JobEstimate.h"
 
 #include <QImage>
 #include <QObject>
@@ -43,8 +44,13 @@ public:
     engine::InpaintRequest inpaintRequest();
     // The latest progress preview shown on the canvas, in canvas coordinates; null when none.
     QRect previewRect() const { return m_showingProgress ? m_previewRect : QRect(); }
+    // What a job with the panel's settings would cost (no pixels are sent: a model runs at its
+    // native size whatever the region). problem: why it cannot run at all.
+    engine::JobEstimate estimate(QString* problem) const;
 
 public slots:
+    // Shows estimate() under the Generate button (on every change it depends on).
+    void refreshEstimate();
     void generate();
     void cancel();
     void accept(int index);

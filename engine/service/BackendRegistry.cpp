@@ -75,15 +75,18 @@ bool BackendRegistry::modelsSupported() {
 Status BackendRegistry::addModel(const std::string& folder, std::string& name,
                                  ModelDescription* describedAs, const std::string& priorFolder) {
 #ifdef LIMNER_HAVE_MODELS
-    ModelDescription description;
-    if (Status s = describeModel(folder, priorFolder, description); !s)
+    auto cost = std::make_shared<ModelCost>();
+    if (Status s = describeModel(folder, priorFolder, cost->description, &cost->activationBytes); !s)
         return s;
+    const ModelDescription& description = cost->description;
+    cost->backend = ModelBackend::nameFor(folder);
     Entry entry;
-    entry.name = ModelBackend::nameFor(folder);
+    entry.name = cost->backend;
     entry.label = ModelBackend::labelFor(description);
     entry.geometry = {description.nativeSize, description.nativeSize, description.sizeMultiple};
-    entry.create = [description] {
-        return std::make_unique<ModelBackend>(description);
+    entry.cost = cost;
+    entry.create = [cost] {
+        return std::make_unique<ModelBackend>(cost);
     };
     ModelEntries& models = modelEntries();
     const std::lock_guard<std::mutex> lock(models.mutex);

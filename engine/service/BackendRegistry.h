@@ -3,6 +3,7 @@
 #include "engine/core/Status.h"
 #include "engine/service/InpaintBackend.h"
 #include "engine/service/ModelDescription.h"
+#include "engine/service/estimate/JobEstimator.h"
 
 #include <functional>
 #include <memory>
@@ -22,6 +23,9 @@ public:
         // The backend's working size, known without creating it (no model loading): the
         // generation frame takes its aspect and size from it.
         BackendGeometry geometry{};
+        // A model's description and activation arithmetic, for estimates made without loading
+        // it (JobEstimator); null for the classical fills.
+        std::shared_ptr<const ModelCost> cost{};
     };
 
     // The classical fills, then the model folders added so far.

@@ -4,6 +4,16 @@
 #include "engine/service/BackendRegistry.h"
 #include "engine/service/InpaintJobRunner.h"
 #include "engine/service/OutpaintPlanRunner.h"
+#include "engine/service/estimate/DeviceSpeeds.h"
+#include "engine/service/estimate/JobEstimator.h"
+#include "engine/service/estimate/ResidentModels.h"
+
+#ifdef LIMNER_HAVE_MODELS
+#include "engine/service/model/DeviceProbe.h"
+#endif
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -82,6 +92,40 @@ Status validateOutpaint(const InpaintRequest& request) {
     return Status::ok();
 }
 
+bool cudaAvailable() {
+#ifdef LIMNER_HAVE_MODELS
+    return DeviceProbe::cudaAvailable();
+#else
+    return false;
+#endif
+}
+
+// Asks the GPU for its free memory when the settings run there (on the worker thread: asking
+// creates the CUDA context on the thread that asks).
+void refreshDeviceFree(const DiffusionSettings& settings) {
+#ifdef LIMNER_HAVE_MODELS
+    RunChoice choice;
+    if (JobEstimator::chooseRun(settings, DeviceProbe::cudaAvailable(), choice) && choice.onGpu())
+        AvailableMemory::setDeviceFree(DeviceProbe::freeDeviceMemory());
+#else
+    (void)settings;
+#endif
+}
+
+// Gives the memory of freed weights back to the system: most tensors are below glibc's mmap
+// threshold and would stay in the process's heap, so the system would not see a model go.
+void returnFreedMemory() {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
+std::string sentence(std::string text) {
+    if (!text.empty() && text[0] >= 'a' && text[0] <= 'z')
+        text[0] = static_cast<char>(text[0] - 'a' + 'A');
+    return text;
+}
+
 } // namespace
 
 // Owns the worker thread, the queue and (on the worker thread only) the backends.
@@ -99,9 +143,26 @@ public:
                 m_running->cancelled = true;
             m_queue.clear();
             m_cancelledQueued.clear();
+            m_tasks.clear();
         }
         m_wake.notify_all();
         m_thread.join();
+    }
+
+    // Runs task on the worker thread before the next job (after the running one).
+    void post(std::function<void()> task) {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_tasks.push_back(std::move(task));
+        }
+        m_wake.notify_all();
+    }
+
+    void release(const std::string& backend) {
+        post([this, backend] {
+            if (m_backends.erase(backend) > 0)
+                returnFreedMemory();
+        });
     }
 
     JobId submit(InpaintRequest request) {
@@ -156,18 +217,27 @@ private:
     void loop() {
         for (;;) {
             std::shared_ptr<Job> job;
+            std::function<void()> task;
             {
                 std::unique_lock<std::mutex> lock(m_mutex);
                 m_wake.wait(lock, [this] {
-                    return m_stopping || !m_queue.empty() || !m_cancelledQueued.empty();
+                    return m_stopping || !m_queue.empty() || !m_cancelledQueued.empty() ||
+                           !m_tasks.empty();
                 });
                 if (m_stopping)
                     return;
-                if (m_cancelledQueued.empty()) {
+                if (!m_tasks.empty()) {
+                    task = std::move(m_tasks.front());
+                    m_tasks.pop_front();
+                } else if (m_cancelledQueued.empty()) {
                     job = m_queue.front();
                     m_queue.pop_front();
                     m_running = job;
                 }
+            }
+            if (task) {
+                guarded(task);
+                continue;
             }
             reportCancelledQueued();
             if (!job)
@@ -219,6 +289,16 @@ private:
         const Status valid = Engine::validate(job.request);
         if (!valid)
             return valid;
+        // Refused before anything is loaded or freed; ModelBackend checks again at the size
+        // each run has, with the same estimate.
+        if (Engine::backendIsModel(job.request.backend)) {
+            refreshDeviceFree(job.request.diffusion);
+            JobEstimate estimate;
+            if (Status s = Engine::estimate(job.request, estimate); !s)
+                return s;
+            if (!estimate.fits)
+                return Status::outOfMemory(sentence(estimate.advice));
+        }
         InpaintBackend& backend = backendNamed(job.request.backend);
         InpaintJobRunner::Hooks hooks;
         hooks.stopRequested = [this, &job] {
@@ -241,12 +321,17 @@ private:
     // Choosing another model frees the one loaded before (a model can take gigabytes).
     InpaintBackend& backendNamed(const std::string& name) {
         if (Engine::backendIsModel(name)) {
+            bool freed = false;
             for (auto it = m_backends.begin(); it != m_backends.end();) {
-                if (Engine::backendIsModel(it->first) && it->first != name)
+                if (Engine::backendIsModel(it->first) && it->first != name) {
                     it = m_backends.erase(it);
-                else
+                    freed = true;
+                } else {
                     ++it;
+                }
             }
+            if (freed)
+                returnFreedMemory();
         }
         auto& backend = m_backends[name];
         if (!backend)
@@ -273,6 +358,7 @@ private:
     std::condition_variable m_wake;
     std::deque<std::shared_ptr<Job>> m_queue;
     std::vector<JobId> m_cancelledQueued;
+    std::deque<std::function<void()>> m_tasks; // release, probe: before the next job
     std::shared_ptr<Job> m_running;
     JobId m_nextId = 1;
     bool m_stopping = false;
@@ -295,6 +381,69 @@ void Engine::cancel(JobId id) {
 
 void Engine::cancelAll() {
     m_worker->cancelAll();
+}
+
+void Engine::release(const std::string& backend) {
+    m_worker->release(backend);
+}
+
+void Engine::probeSpeed(const DiffusionSettings& settings, std::function<void()> done) {
+#ifdef LIMNER_HAVE_MODELS
+    m_worker->post([settings, done = std::move(done)] {
+        RunChoice choice;
+        if (JobEstimator::chooseRun(settings, DeviceProbe::cudaAvailable(), choice)) {
+            const std::string key = DeviceSpeeds::gemmKey(choice.key());
+            if (DeviceSpeeds::get(key) <= 0)
+                DeviceSpeeds::record(key, DeviceProbe::gemmRate(choice));
+            if (choice.onGpu())
+                AvailableMemory::setDeviceFree(DeviceProbe::freeDeviceMemory());
+        }
+        if (done)
+            done();
+    });
+#else
+    (void)settings;
+    (void)done;
+#endif
+}
+
+Status Engine::estimate(const InpaintRequest& request, JobEstimate& out) {
+    out = JobEstimate{};
+    const BackendRegistry::Entry* entry = BackendRegistry::find(request.backend);
+    if (!entry)
+        return Status::badInput("unknown backend \"" + request.backend + "\"; choose one of " +
+                                availableBackends());
+    if (!entry->cost)
+        return Status::ok(); // a classical fill
+    RunChoice choice;
+    if (Status s = JobEstimator::chooseRun(request.diffusion, cudaAvailable(), choice); !s)
+        return s;
+    // A model runs at its native size whatever the region; the region is planned only for a
+    // backend without one.
+    const BackendGeometry& geometry = entry->geometry;
+    Rect region;
+    if ((geometry.nativeWidth <= 0 || geometry.nativeHeight <= 0) && !request.mask.empty())
+        region = InpaintJobRunner::planRegion(request, geometry).region;
+    int width = 0, height = 0;
+    InpaintJobRunner::fillSize(geometry, region, width, height);
+    if (width <= 0 || height <= 0)
+        return Status::ok();
+    const JobEstimator::Run run =
+        JobEstimator::runFor(*entry->cost, request, choice, width, height, request.candidates);
+    out = JobEstimator::estimate(*entry->cost, run, JobEstimator::Machine::now());
+    return Status::ok();
+}
+
+int Engine::loadedModelCount() {
+    return ResidentModels::count();
+}
+
+std::map<std::string, double> Engine::speedRecords() {
+    return DeviceSpeeds::records();
+}
+
+void Engine::restoreSpeedRecords(const std::map<std::string, double>& records) {
+    DeviceSpeeds::restore(records);
 }
 
 std::vector<std::string> Engine::backendNames() {

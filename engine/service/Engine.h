@@ -4,9 +4,11 @@
 #include "engine/service/InpaintBackend.h"
 #include "engine/service/InpaintRequest.h"
 #include "engine/service/ModelDescription.h"
+#include "engine/service/estimate/JobEstimate.h"
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +47,25 @@ public:
     // removed and reported Cancelled, a running one stops before its next step.
     void cancel(JobId id);
     void cancelAll();
+    // Frees a backend's loaded model on the worker thread, after the running job (queued
+    // before the jobs waiting); a later job on it loads it again. For a model taken off the list.
+    void release(const std::string& backend);
+    // Measures, on the worker thread and before the jobs waiting, the matrix-multiply rate of
+    // the device and dtype these settings choose, unless a speed is known for them, and the
+    // GPU's free memory; then calls done (on the worker thread). No-op without engine/ml.
+    void probeSpeed(const DiffusionSettings& settings, std::function<void()> done = {});
+
+    // What a request will cost and whether it fits the memory free now: the model's weights
+    // and activations at the size it runs at, and the time from this device's measured speed
+    // (JobEstimator). Cheap (no loading, no planning for model backends): callable from any
+    // thread, e.g. on every change of the generate panel. Classical fills give applies = false.
+    // Fails only for what would make the job fail too (unknown backend, device or dtype).
+    static Status estimate(const InpaintRequest& request, JobEstimate& out);
+    // Models whose weights are in memory now (instrumentation: ResidentModels).
+    static int loadedModelCount();
+    // The measured speeds (DeviceSpeeds), for the app to keep between sessions.
+    static std::map<std::string, double> speedRecords();
+    static void restoreSpeedRecords(const std::map<std::string, double>& records);
 
     // Names of the available backends, e.g. "telea", "navier-stokes", "fsr".
     static std::vector<std::string> backendNames();

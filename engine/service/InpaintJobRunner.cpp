@@ -44,6 +44,28 @@ int InpaintJobRunner::totalSteps(const InpaintBackend& backend, const InpaintReq
     return 1 + request.candidates * (std::max(1, backend.stepsPerCandidate(request)) + 1);
 }
 
+imaging::RegionPlan InpaintJobRunner::planRegion(const InpaintRequest& request,
+                                                 const BackendGeometry& geometry) {
+    imaging::RegionPlanOptions options;
+    options.contextMargin = request.composite.contextMargin;
+    options.denoiseGrow = request.composite.denoiseGrow;
+    options.blendFeather = request.composite.blendFeather;
+    options.blendGrow = request.composite.blendGrow;
+    options.nativeWidth = geometry.nativeWidth;
+    options.nativeHeight = geometry.nativeHeight;
+    options.alignment = geometry.alignment;
+    const std::vector<Rect>& frames = request.outpaint.frames;
+    return frames.empty() ? imaging::planRegion(request.mask, options)
+                          : imaging::planRegionInFrame(request.mask, frames.front(), options);
+}
+
+void InpaintJobRunner::fillSize(const BackendGeometry& geometry, const Rect& region, int& width,
+                                int& height) {
+    const bool native = geometry.nativeWidth > 0 && geometry.nativeHeight > 0;
+    width = native ? geometry.nativeWidth : region.width;
+    height = native ? geometry.nativeHeight : region.height;
+}
+
 bool InpaintJobRunner::stopRequested() const {
     return m_hooks.stopRequested && m_hooks.stopRequested();
 }
@@ -63,18 +85,8 @@ Status InpaintJobRunner::run(const InpaintRequest& request, InpaintResult& resul
     if (stopRequested())
         return Status::cancelled();
 
-    const BackendGeometry geometry = m_backend.geometry();
-    imaging::RegionPlanOptions options;
-    options.contextMargin = request.composite.contextMargin;
-    options.denoiseGrow = request.composite.denoiseGrow;
-    options.blendFeather = request.composite.blendFeather;
-    options.blendGrow = request.composite.blendGrow;
-    options.nativeWidth = geometry.nativeWidth;
-    options.nativeHeight = geometry.nativeHeight;
-    options.alignment = geometry.alignment;
     const std::vector<Rect>& frames = request.outpaint.frames;
-    m_plan = frames.empty() ? imaging::planRegion(request.mask, options)
-                            : imaging::planRegionInFrame(request.mask, frames.front(), options);
+    m_plan = planRegion(request, m_backend.geometry());
     if (m_plan.region.empty())
         return frames.empty() ? Status::badInput("the mask is empty: paint the area to regenerate")
                               : Status::badInput("the generation frame holds no masked or new pixels: "
@@ -137,14 +149,12 @@ Status InpaintJobRunner::run(const InpaintRequest& request, InpaintResult& resul
 
 Status InpaintJobRunner::fillCandidate(const InpaintRequest& request, int index, const Image& crop,
                                        Image& filled, Image& changed) {
-    const BackendGeometry geometry = m_backend.geometry();
-    const bool resize = geometry.nativeWidth > 0 && geometry.nativeHeight > 0 &&
-                        (geometry.nativeWidth != crop.width || geometry.nativeHeight != crop.height);
-    const Image backendCrop =
-        resize ? imaging::resizeImage(crop, geometry.nativeWidth, geometry.nativeHeight) : crop;
+    int width = 0, height = 0;
+    fillSize(m_backend.geometry(), m_plan.region, width, height);
+    const bool resize = width != crop.width || height != crop.height;
+    const Image backendCrop = resize ? imaging::resizeImage(crop, width, height) : crop;
     const Image backendMask =
-        resize ? imaging::resizeImage(m_plan.denoiseMask, geometry.nativeWidth, geometry.nativeHeight)
-               : m_plan.denoiseMask;
+        resize ? imaging::resizeImage(m_plan.denoiseMask, width, height) : m_plan.denoiseMask;
 
     const int stepsPerCandidate = std::max(1, m_backend.stepsPerCandidate(request));
     CandidateMonitor monitor(*this, 1 + index * (stepsPerCandidate + 1), stepsPerCandidate);

@@ -31,6 +31,13 @@ public:
     InpaintJobRunner(InpaintBackend& backend, Hooks hooks);
 
     static int totalSteps(const InpaintBackend& backend, const InpaintRequest& request);
+    // The region a request's job works on (the mask's, or inside its one generation frame) and
+    // the masks it makes there, for a backend of this geometry; an empty region when none.
+    static imaging::RegionPlan planRegion(const InpaintRequest& request,
+                                          const BackendGeometry& geometry);
+    // The size the backend's fill() sees for a region: its native size when it has one (the
+    // crop is resized to it and back), else the region's own.
+    static void fillSize(const BackendGeometry& geometry, const Rect& region, int& width, int& height);
     Status run(const InpaintRequest& request, InpaintResult& result);
 
 private:

@@ -24,18 +24,23 @@ TEST_CASE("Settings survive a restart and damaged values fall back to the defaul
     changed.exportQuality = 75;
     changed.backend = QStringLiteral("fsr");
     changed.candidates = 4;
+    changed.modelSpeeds.insert(QStringLiteral("gemm cpu/float32"), 2.4e11);
     changed.save();
     const Settings reloaded = Settings::load();
     CHECK(reloaded.decodeLimitBytes == changed.decodeLimitBytes);
     CHECK(reloaded.exportQuality == 75);
     CHECK(reloaded.backend == QStringLiteral("fsr"));
     CHECK(reloaded.candidates == 4);
+    CHECK(reloaded.modelSpeeds.value(QStringLiteral("gemm cpu/float32")).toDouble() == 2.4e11);
 
     QSettings().setValue(QStringLiteral("import/decodeLimitBytes"), QStringLiteral("lots"));
     QSettings().setValue(QStringLiteral("export/quality"), 900);
     QSettings().setValue(QStringLiteral("inpaint/candidates"), 0);
+    QSettings().setValue(QStringLiteral("models/speeds"),
+                         QVariantMap{{QStringLiteral("gemm cpu/float32"), QStringLiteral("fast")}});
     const Settings damaged = Settings::load();
     CHECK(damaged.decodeLimitBytes == ImageIO::kDefaultDecodeLimitBytes);
     CHECK(damaged.exportQuality == ImageIO::kDefaultQuality);
     CHECK(damaged.candidates == 1);
+    CHECK(damaged.modelSpeeds.isEmpty());
 }

@@ -123,8 +123,8 @@ Status InpaintPipeline::run(const InpaintTensors& input, const InpaintParameters
 
 Status InpaintPipeline::inpaint(const Image& image, const Image& mask,
                                 const InpaintParameters& parameters, const InpaintCallbacks& callbacks,
-                                std::vector<Image>& candidates,
-                                const std::vector<Image>& imagePrompts) {
+                                std::vector<Image>& candidates, const std::vector<Image>& imagePrompts,
+                                InpaintTimings* timings) {
     if (image.empty() || !image.isConsistent() || (image.channels != 3 && image.channels != 4))
         return Status::badInput("the image must be a non-empty RGB or RGBA picture");
     if (mask.empty() || !mask.isConsistent() || mask.channels != 1)
@@ -149,6 +149,8 @@ Status InpaintPipeline::inpaint(const Image& image, const Image& mask,
     for (std::int64_t i = 0; i < out.images.size(0); ++i)
         images.push_back(ImageTensor::toImage(out.images[i]));
     candidates = std::move(images);
+    if (timings)
+        *timings = out.timings;
     return Status::ok();
 }
 

@@ -58,10 +58,11 @@ public:
     virtual bool acceptsPrompt() const { return true; }
     // True when reference images can steer the result (unCLIP: Kandinsky with its prior).
     virtual bool acceptsImagePrompts() const { return false; }
-    // Rough peak bytes of a run's activations at height × width pixels (weights not included):
-    // a job whose estimate exceeds the free memory is refused before it starts.
-    virtual std::uint64_t estimateRunBytes(int height, int width, int candidates,
-                                           bool guided) const = 0;
+    // Rough peak bytes of a run's activations at height × width pixels in runDtype (weights not
+    // included): a job whose estimate exceeds the free memory is refused before it starts.
+    // Works on a pipeline built on the meta device (no weight in memory), in any dtype.
+    virtual std::uint64_t estimateRunBytes(int height, int width, int candidates, bool guided,
+                                           c10::ScalarType runDtype) const = 0;
     c10::Device device() const { return m_device; }
     c10::ScalarType dtype() const { return m_dtype; }
 
@@ -72,9 +73,10 @@ public:
     // Image-level run: image RGB or RGBA (alpha ignored) and mask (1 channel, 255 = repaint) of
     // the same size, a multiple of sizeMultiple(); one RGB image of that size per candidate.
     // imagePrompts (Kandinsky): RGB images weighted by parameters.imagePromptWeights.
+    // timings, when given, receives the seconds each stage took.
     Status inpaint(const Image& image, const Image& mask, const InpaintParameters& parameters,
                    const InpaintCallbacks& callbacks, std::vector<Image>& candidates,
-                   const std::vector<Image>& imagePrompts = {});
+                   const std::vector<Image>& imagePrompts = {}, InpaintTimings* timings = nullptr);
 
 protected:
     InpaintPipeline(c10::Device device, c10::ScalarType dtype)

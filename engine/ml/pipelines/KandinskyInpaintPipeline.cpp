@@ -305,8 +305,8 @@ Status KandinskyInpaintPipeline::runImpl(const InpaintTensors& in, const Inpaint
 }
 
 std::uint64_t KandinskyInpaintPipeline::estimateRunBytes(int height, int width, int candidates,
-                                                         bool guided) const {
-    const std::int64_t element = static_cast<std::int64_t>(c10::elementSize(dtype()));
+                                                         bool guided, c10::ScalarType runDtype) const {
+    const auto element = static_cast<std::int64_t>(c10::elementSize(runDtype));
     const std::int64_t factor = m_movq.downFactor();
     const std::int64_t batch = static_cast<std::int64_t>(candidates) * (guided ? 2 : 1);
     // Encoding the picture and decoding the candidates run at full resolution.

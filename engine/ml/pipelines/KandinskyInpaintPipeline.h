@@ -31,7 +31,8 @@ public:
 
     Family family() const override { return Family::Kandinsky22; }
     const char* familyName() const override { return "Kandinsky 2.2"; }
-    std::uint64_t estimateRunBytes(int height, int width, int candidates, bool guided) const override;
+    std::uint64_t estimateRunBytes(int height, int width, int candidates, bool guided,
+                                   c10::ScalarType runDtype) const override;
     // The UNet's sample_size latents (diffusers leaves it null for Kandinsky 2.2: then the
     // pipeline's default 512 px at MoVQ's factor 8, i.e. 64 latents) times the MoVQ factor.
     int nativeSize() const override { return m_nativeSize; }

@@ -52,6 +52,7 @@ Status countParameters(const PipelineFolder& folder, const std::string& label, M
         if (!found)
             return found;
         summary.components.push_back(label + component);
+        std::int64_t& componentTotal = summary.componentParameters[label + component];
         for (const std::string& file : files) {
             if (Status s = PipelineFolder::checkWeightsFile(file); !s)
                 return s;
@@ -66,6 +67,7 @@ Status countParameters(const PipelineFolder& folder, const std::string& label, M
                 for (std::int64_t d : tensor.shape)
                     elements *= d;
                 summary.parameters += elements;
+                componentTotal += elements;
                 elementsByDtype[name] += elements;
             }
         }
@@ -82,7 +84,8 @@ Status inspectModel(const std::string& folder, ModelSummary& out) {
     return inspectModel(layout, out);
 }
 
-Status inspectModel(const PipelineFolder& layout, ModelSummary& out) {
+Status inspectModel(const PipelineFolder& layout, ModelSummary& out,
+                    std::unique_ptr<InpaintPipeline>* metaPipeline) {
     std::unique_ptr<InpaintPipeline> pipeline;
     if (Status s = InpaintPipeline::load(layout, c10::Device(c10::kMeta), c10::kFloat, pipeline); !s)
         return s;
@@ -111,6 +114,8 @@ Status inspectModel(const PipelineFolder& layout, ModelSummary& out) {
         summary.storedDtype += (summary.storedDtype.empty() ? "" : " + ") + name;
     }
     out = std::move(summary);
+    if (metaPipeline)
+        *metaPipeline = std::move(pipeline);
     return Status::ok();
 }
 

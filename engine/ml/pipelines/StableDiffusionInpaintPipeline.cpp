@@ -69,8 +69,8 @@ Status StableDiffusionInpaintPipeline::load(const PipelineFolder& folder, c10::D
             return s;
     }
     // SD VAEs overflow in float16; diffusers upcasts them when the config says so.
-    p->m_vaeDtype =
-        dtype == c10::kHalf && configBool(vaeConfig, "force_upcast", true) ? c10::kFloat : dtype;
+    p->m_vaeUpcastsHalf = configBool(vaeConfig, "force_upcast", true);
+    p->m_vaeDtype = dtype == c10::kHalf && p->m_vaeUpcastsHalf ? c10::kFloat : dtype;
     StateDict weights;
     if (Status s = folder.loadWeights("text_encoder", device, dtype, weights); !s)
         return s;
@@ -258,13 +258,16 @@ Status StableDiffusionInpaintPipeline::runImpl(const InpaintTensors& in, const I
 }
 
 std::uint64_t StableDiffusionInpaintPipeline::estimateRunBytes(int height, int width, int candidates,
-                                                               bool guided) const {
-    const std::int64_t element = static_cast<std::int64_t>(c10::elementSize(dtype()));
+                                                               bool guided,
+                                                               c10::ScalarType runDtype) const {
+    const auto element = static_cast<std::int64_t>(c10::elementSize(runDtype));
     const std::int64_t factor = m_vae.downFactor();
     const std::int64_t batch = static_cast<std::int64_t>(candidates) * (guided ? 2 : 1);
-    // Encoding the picture and decoding the candidates run at full resolution.
+    // Encoding the picture and decoding the candidates run at full resolution, in float32 where
+    // the VAE is upcast from float16.
+    const std::int64_t vaeElement = runDtype == c10::kHalf && m_vaeUpcastsHalf ? 4 : element;
     return m_unet.activationBytes(batch, height / factor, width / factor, element) +
-           m_vae.decodeBytes(std::max(candidates, 1), height, width, element);
+           m_vae.decodeBytes(std::max(candidates, 1), height, width, vaeElement);
 }
 
 } // namespace limner::engine::ml

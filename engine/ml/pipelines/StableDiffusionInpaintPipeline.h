@@ -24,7 +24,8 @@ public:
 
     Family family() const override { return Family::StableDiffusion; }
     const char* familyName() const override { return "Stable Diffusion"; }
-    std::uint64_t estimateRunBytes(int height, int width, int candidates, bool guided) const override;
+    std::uint64_t estimateRunBytes(int height, int width, int candidates, bool guided,
+                                   c10::ScalarType runDtype) const override;
     int nativeSize() const override { return m_nativeSize; }
     int sizeMultiple() const override { return static_cast<int>(m_vae.downFactor()); }
     bool hasInpaintingUnet() const { return m_unet.inChannels() != m_latentChannels; }
@@ -44,6 +45,7 @@ private:
     UNet2DConditionModel m_unet;
     AutoencoderKl m_vae;
     c10::ScalarType m_vaeDtype = c10::kFloat; // float32 when the VAE's config asks to upcast
+    bool m_vaeUpcastsHalf = true;             // force_upcast: float16 decodes in float32
     std::int64_t m_latentChannels = 4;
     nlohmann::json m_schedulerConfig;
     std::string m_schedulerSource;

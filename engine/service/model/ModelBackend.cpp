@@ -5,76 +5,80 @@
 #include "engine/ml/pipelines/InpaintPipeline.h"
 #include "engine/ml/pipelines/ModelSummary.h"
 #include "engine/ml/pipelines/PipelineFolder.h"
+#include "engine/service/estimate/AvailableMemory.h"
+#include "engine/service/estimate/ResidentModels.h"
+#include "engine/service/model/DeviceProbe.h"
 
 #include <ATen/Context.h>
+#include <algorithm>
 #include <atomic>
 #include <c10/core/InferenceMode.h>
-#include <cmath>
+#include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <set>
 
 namespace limner::engine {
 
 namespace {
-
-// unCLIP's default guidance when the picture itself is the reference (no prompt, no image prompt).
-constexpr double kReferenceGuidance = 1.5;
-
-std::string gib(std::uint64_t bytes) {
-    std::ostringstream s;
-    s.precision(bytes >= (std::uint64_t{10} << 30) ? 0 : 1);
-    s << std::fixed << static_cast<double>(bytes) / double(1 << 30) << " GiB";
-    return s.str();
-}
-
-// MemAvailable of /proc/meminfo; 0 when it cannot be read (then nothing is refused).
-std::uint64_t availableHostMemory() {
-    std::ifstream meminfo("/proc/meminfo");
-    std::string key;
-    std::uint64_t kib = 0;
-    std::string unit;
-    while (meminfo >> key >> kib >> unit) {
-        if (key == "MemAvailable:")
-            return kib * 1024;
-    }
-    return 0;
-}
 
 struct DeviceChoice {
     c10::Device device = c10::kCPU;
     c10::ScalarType dtype = c10::kFloat;
 };
 
-Status chooseDevice(const DiffusionSettings& settings, DeviceChoice& out) {
-    DeviceChoice choice;
-    const bool cuda = at::hasCUDA();
-    if (settings.device == "cuda") {
-        if (!cuda)
-            return Status::deviceUnavailable(
-                "this build of libtorch has no CUDA device; choose the CPU in the settings");
-        choice.device = c10::kCUDA;
-    } else if (settings.device == "auto") {
-        choice.device = cuda ? c10::Device(c10::kCUDA) : c10::Device(c10::kCPU);
-    } else if (settings.device != "cpu") {
-        return Status::badInput("unknown device \"" + settings.device + "\"; use auto, cpu or cuda");
+c10::ScalarType scalarType(const std::string& dtype) {
+    if (dtype == "float16")
+        return c10::kHalf;
+    if (dtype == "bfloat16")
+        return c10::kBFloat16;
+    return c10::kFloat;
+}
+
+DeviceChoice deviceChoice(const RunChoice& run) {
+    return {run.onGpu() ? c10::Device(c10::kCUDA) : c10::Device(c10::kCPU), scalarType(run.dtype)};
+}
+
+// "prior_image_encoder" (a combined pipeline), "prior:image_encoder" (a prior folder of its own)
+// and "image_encoder" (beside unet/) all play the role "image_encoder".
+std::string roleOf(const std::string& component) {
+    for (const char* prefix : {"prior:", "prior_"}) {
+        const std::string p(prefix);
+        if (component.rfind(p, 0) == 0)
+            return component.substr(p.size());
     }
-    const bool gpu = choice.device.is_cuda();
-    if (settings.dtype == "auto")
-        choice.dtype = gpu ? c10::kHalf : c10::kFloat;
-    else if (settings.dtype == "float32")
-        choice.dtype = c10::kFloat;
-    else if (settings.dtype == "float16")
-        choice.dtype = c10::kHalf;
-    else if (settings.dtype == "bfloat16")
-        choice.dtype = c10::kBFloat16;
-    else
-        return Status::badInput("unknown precision \"" + settings.dtype +
-                                "\"; use auto, float32, float16 or bfloat16");
-    if (!gpu && choice.dtype == c10::kHalf)
-        return Status::badInput("float16 runs on a GPU only; use float32 or bfloat16 on the CPU");
-    out = choice;
-    return Status::ok();
+    return component;
+}
+
+// The parameters by role that JobEstimator needs, from the summary's per-component counts.
+void countRoles(const ml::ModelSummary& summary, ModelDescription& d) {
+    static const std::set<std::string> read{"unet",         "vae",   "movq",
+                                            "text_encoder", "prior", "image_encoder"};
+    for (const auto& [component, parameters] : summary.componentParameters) {
+        const std::string role = roleOf(component);
+        if (!read.count(role))
+            continue; // a safety checker or anything else a run never reads
+        d.runParameters += parameters;
+        d.largestComponentParameters = std::max(d.largestComponentParameters, parameters);
+        if (role == "unet")
+            d.unetParameters += parameters;
+        else if (role == "image_encoder")
+            d.imageEncoderParameters += parameters;
+    }
+}
+
+// The family's estimateRunBytes on the pipeline built on the meta device: its modules know their
+// shapes and hold no weights, so keeping it costs little more than its tokenizer.
+ModelCost::ActivationBytes activationArithmetic(std::unique_ptr<ml::InpaintPipeline> metaPipeline) {
+    std::shared_ptr<const ml::InpaintPipeline> meta(std::move(metaPipeline));
+    return [meta](int height, int width, int candidates, bool guided, const std::string& dtype) {
+        return meta->estimateRunBytes(height, width, candidates, guided, scalarType(dtype));
+    };
+}
+
+std::string sentence(std::string text) {
+    if (!text.empty() && text[0] >= 'a' && text[0] <= 'z')
+        text[0] = static_cast<char>(text[0] - 'a' + 'A');
+    return text;
 }
 
 } // namespace
@@ -97,12 +101,14 @@ Status openModel(const std::string& folder, const std::string& priorFolder, ml::
 
 } // namespace
 
-Status describeModel(const std::string& folder, const std::string& priorFolder, ModelDescription& out) {
+Status describeModel(const std::string& folder, const std::string& priorFolder, ModelDescription& out,
+                     ModelCost::ActivationBytes* activationBytes) {
     ml::PipelineFolder layout;
     if (Status s = openModel(folder, priorFolder, layout); !s)
         return s;
     ml::ModelSummary summary;
-    if (Status s = ml::inspectModel(layout, summary); !s)
+    std::unique_ptr<ml::InpaintPipeline> metaPipeline;
+    if (Status s = ml::inspectModel(layout, summary, &metaPipeline); !s)
         return s;
     // A Kandinsky decoder alone cannot run on pictures: its conditioning is a CLIP image
     // embedding, which only the prior (from a prompt, a reference or the picture) provides.
@@ -124,14 +130,27 @@ Status describeModel(const std::string& folder, const std::string& priorFolder, 
     d.parameters = summary.parameters;
     d.storedDtype = summary.storedDtype;
     d.bytesOnDisk = summary.bytesOnDisk;
+    countRoles(summary, d);
     out = std::move(d);
+    if (activationBytes)
+        *activationBytes = activationArithmetic(std::move(metaPipeline));
     return Status::ok();
 }
 
-ModelBackend::ModelBackend(ModelDescription description)
-    : m_description(std::move(description)) {}
+ModelBackend::ModelBackend(std::shared_ptr<const ModelCost> model)
+    : m_model(std::move(model))
+    , m_description(m_model->description) {}
 
-ModelBackend::~ModelBackend() = default;
+ModelBackend::~ModelBackend() {
+    unload();
+}
+
+void ModelBackend::unload() {
+    if (!m_loaded)
+        return;
+    m_loaded.reset();
+    ResidentModels::freed(name());
+}
 
 std::string ModelBackend::nameFor(const std::string& folder) {
     return "model:" + folder;
@@ -156,11 +175,7 @@ BackendGeometry ModelBackend::geometry() const {
 }
 
 int ModelBackend::stepsPerCandidate(const InpaintRequest& request) const {
-    const DiffusionSettings& d = request.diffusion;
-    const int steps = std::max(1, d.steps);
-    if (d.strength >= 1.0)
-        return steps;
-    return std::max(1, std::min(static_cast<int>(steps * d.strength), steps));
+    return JobEstimator::denoiseSteps(request.diffusion);
 }
 
 Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& filled) {
@@ -173,28 +188,50 @@ Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& f
     }
     m_batch.clear();
     m_batchNext = -1;
-    const DiffusionSettings& settings = input.request.diffusion;
-    DeviceChoice choice;
-    if (Status s = chooseDevice(settings, choice); !s)
+    const InpaintRequest& request = input.request;
+    const DiffusionSettings& settings = request.diffusion;
+    RunChoice run;
+    if (Status s = JobEstimator::chooseRun(settings, DeviceProbe::cudaAvailable(), run); !s)
         return s;
+    const DeviceChoice choice = deviceChoice(run);
     if (monitor.stopRequested())
         return Status::cancelled();
+
+    // Refuse what cannot fit before any memory is taken: the estimate the generate panel shows,
+    // with the GPU's free memory asked now. The first candidate of a job brings the others
+    // along in one batch when they fit.
+    JobEstimator::Run shape =
+        JobEstimator::runFor(*m_model, request, run, input.crop.width, input.crop.height,
+                             index == 0 ? std::max(1, request.candidates) : 1);
+    shape.regions = 1;
+    if (run.onGpu())
+        AvailableMemory::setDeviceFree(DeviceProbe::freeDeviceMemory());
+    const JobEstimate estimate = JobEstimator::estimate(*m_model, shape, JobEstimator::Machine::now());
+    if (!estimate.fits)
+        return Status::outOfMemory(sentence(estimate.advice));
+
     c10::InferenceMode inference;
     if (!m_loaded || m_loaded->choice.device != choice.device ||
         m_loaded->choice.dtype != choice.dtype) {
-        m_loaded.reset(); // free the old copy before loading the new one
+        unload(); // free the old copy before loading the new one
         auto loaded = std::make_unique<Loaded>();
         loaded->choice = choice;
         ml::PipelineFolder folder;
         if (Status s = openModel(m_description.folder, m_description.priorFolder, folder); !s)
             return s;
+        const auto start = std::chrono::steady_clock::now();
         if (Status s = ml::InpaintPipeline::load(folder, choice.device, choice.dtype, loaded->pipeline);
             !s)
             return s;
+        JobEstimator::recordLoad(
+            *m_model, run,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         m_loaded = std::move(loaded);
+        ResidentModels::loaded({name(), run.key(), run.onGpu() ? 0 : estimate.modelBytes,
+                                run.onGpu() ? estimate.modelBytes : 0});
     }
     ml::InpaintPipeline& pipeline = *m_loaded->pipeline;
-    if (!input.request.prompt.empty() && !pipeline.acceptsPrompt())
+    if (!request.prompt.empty() && !pipeline.acceptsPrompt())
         return Status::badInput(label() + " has no prior or text encoder and cannot follow a "
                                           "prompt; clear the prompt to make variations");
     if (!settings.imagePrompts.empty() && !pipeline.acceptsImagePrompts())
@@ -202,45 +239,23 @@ Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& f
                                           "such as Kandinsky 2.2 with its prior do)");
 
     ml::InpaintParameters p;
-    p.prompt = input.request.prompt;
-    p.negativePrompt = input.request.negativePrompt;
+    p.prompt = request.prompt;
+    p.negativePrompt = request.negativePrompt;
     p.steps = std::max(1, settings.steps);
-    if (settings.guidanceScale >= 0)
-        p.guidanceScale = settings.guidanceScale;
-    else if (pipeline.family() == ml::InpaintPipeline::Family::StableDiffusion)
-        p.guidanceScale = 7.5;
-    else
-        // With neither prompt nor image prompt, unCLIP's reference is the picture itself, and
-        // strong guidance towards it copies the picture's other objects into the hole (an erase
-        // that paints a second orange square): limner-mini erased 2.0 dB closer to the truth
-        // with 1.5 than with 4 on 40 scenes of its evaluation.
-        p.guidanceScale = p.prompt.empty() && settings.imagePrompts.empty() ? kReferenceGuidance : 4.0;
+    // With neither prompt nor image prompt, unCLIP's reference is the picture itself, and strong
+    // guidance towards it copies the picture's other objects into the hole (an erase that paints
+    // a second orange square): limner-mini erased 2.0 dB closer to the truth with 1.5 than with 4
+    // on 40 scenes of its evaluation. JobEstimator::guidanceScale holds the defaults.
+    p.guidanceScale = JobEstimator::guidanceScale(m_description.family, request);
     p.seed = input.seed;
     p.strength = settings.strength;
     p.scheduler = settings.scheduler;
-    // The first candidate of a job brings the others along in one batch when they fit.
-    p.candidates = index == 0 ? std::max(1, input.request.candidates) : 1;
+    p.candidates = estimate.batch;
     p.textWeight = settings.textWeight;
     std::vector<Image> references;
     for (const ImagePrompt& reference : settings.imagePrompts) {
         references.push_back(imaging::toRgb(reference.image));
         p.imagePromptWeights.push_back(reference.weight);
-    }
-
-    // Refuse what cannot fit before any memory is taken (host memory; a GPU's is caught below).
-    if (choice.device.is_cpu()) {
-        const bool guided = p.guidanceScale > 1.0;
-        const std::uint64_t available = availableHostMemory();
-        if (p.candidates > 1 && available > 0 &&
-            pipeline.estimateRunBytes(input.crop.width, input.crop.height, p.candidates, guided) >
-                available / 2)
-            p.candidates = 1;
-        const std::uint64_t needed =
-            pipeline.estimateRunBytes(input.crop.width, input.crop.height, 1, guided);
-        if (available > 0 && needed > available)
-            return Status::outOfMemory("this region needs about " + gib(needed) +
-                                       " of memory to generate but " + gib(available) +
-                                       " are free; make the region smaller or close other programs");
     }
 
     std::atomic<bool> stop{false};
@@ -256,13 +271,14 @@ Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& f
             stop.store(true, std::memory_order_relaxed);
     };
     std::vector<Image> results;
+    ml::InpaintTimings timings;
     Status s = pipeline.inpaint(imaging::toRgb(input.crop), input.denoiseMask, p, callbacks, results,
-                                references);
+                                references, &timings);
     if (s.code() == Status::Code::OutOfMemory && p.candidates > 1 && !monitor.stopRequested()) {
         p.candidates = 1; // the batch did not fit the device: one candidate at a time
         results.clear();
         s = pipeline.inpaint(imaging::toRgb(input.crop), input.denoiseMask, p, callbacks, results,
-                             references);
+                             references, &timings);
     }
     if (!s) {
         if (s.code() == Status::Code::OutOfMemory)
@@ -274,6 +290,14 @@ Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& f
     }
     if (results.empty())
         return Status::internal(label() + " returned no image");
+    shape.candidates = p.candidates;
+    JobEstimator::recordRun(*m_model, shape, timings.denoise,
+                            timings.text + timings.prior + timings.autoencoder);
+    if (run.onGpu()) {
+        // libtorch's caching allocator keeps the run's memory reserved on the GPU for the next
+        // job: counted with the model, it is free for that job.
+        ResidentModels::loaded({name(), run.key(), 0, estimate.modelBytes + estimate.activationBytes});
+    }
     filled = std::move(results.front());
     if (results.size() > 1) {
         m_batch = std::move(results);

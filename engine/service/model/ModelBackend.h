@@ -2,6 +2,7 @@
 
 #include "engine/service/InpaintBackend.h"
 #include "engine/service/ModelDescription.h"
+#include "engine/service/estimate/JobEstimator.h"
 
 #include <memory>
 #include <string>
@@ -12,21 +13,26 @@ namespace limner::engine {
 // Checks a model folder without reading its tensor data (engine/ml inspectModel) and describes
 // it. A folder that would not load gives the loader's message, naming the component or tensor.
 // priorFolder pairs a Kandinsky decoder with a prior pipeline kept elsewhere (empty: the folder's
-// own prior, else the one its model card names, when a hub cache holds it).
-Status describeModel(const std::string& folder, const std::string& priorFolder, ModelDescription& out);
+// own prior, else the one its model card names, when a hub cache holds it). activationBytes,
+// when given, receives the family's activation arithmetic on the pipeline built on the meta
+// device (which holds no weights), for JobEstimator.
+Status describeModel(const std::string& folder, const std::string& priorFolder, ModelDescription& out,
+                     ModelCost::ActivationBytes* activationBytes = nullptr);
 
 // A diffusion model folder (Kandinsky 2.2 or Stable Diffusion inpainting) as an InpaintBackend.
 // The model is loaded on first use, on the device and in the dtype the request asks for, kept
-// for later jobs and loaded again only when those change. Before each candidate the memory the
-// run needs is estimated and a job that cannot fit is refused; a device out of memory fails the
-// job with a message and leaves the backend usable. A job's candidates are generated as one
-// batch when the memory allows (asked for the first, the backend makes them all and hands the
-// others out as the runner asks for them; candidate i still uses seed + i).
+// for later jobs and loaded again only when those change; while loaded it is listed in
+// ResidentModels. Before each candidate, and before loading, the memory the run needs is
+// estimated (JobEstimator, the estimate the generate panel shows) and a job that cannot fit is
+// refused with what to change; a device out of memory fails the job with a message and leaves
+// the backend usable. A job's candidates are generated as one batch when the memory allows
+// (asked for the first, the backend makes them all and hands the others out as the runner asks
+// for them; candidate i still uses seed + i). Finished runs record their speed (DeviceSpeeds).
 //
 // Requirements: as every InpaintBackend, used on the engine's worker thread only.
 class ModelBackend : public InpaintBackend {
 public:
-    explicit ModelBackend(ModelDescription description);
+    explicit ModelBackend(std::shared_ptr<const ModelCost> model);
     ~ModelBackend() override;
 
     std::string name() const override;
@@ -42,7 +48,10 @@ public:
 
 private:
     class Loaded;
-    ModelDescription m_description;
+    void unload();
+
+    std::shared_ptr<const ModelCost> m_model;
+    const ModelDescription& m_description;
     std::unique_ptr<Loaded> m_loaded;
     // The rest of a batch made for candidate 0: valid while the runner asks for the next index
     // of the same job.

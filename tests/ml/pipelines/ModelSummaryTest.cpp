@@ -36,6 +36,11 @@ TEST_CASE("Inspecting a model folder names its family, size and parameter count"
         }
     }
     CHECK(sd.parameters == expected);
+    std::int64_t byComponent = 0;
+    for (const auto& [component, parameters] : sd.componentParameters)
+        byComponent += parameters;
+    CHECK(byComponent == expected);
+    CHECK(sd.componentParameters.size() == 3);
     CHECK(sd.weightBytes(2) == static_cast<std::uint64_t>(expected) * 2);
     CHECK(sd.bytesOnDisk > static_cast<std::uint64_t>(expected) * 4);
 
@@ -49,6 +54,9 @@ TEST_CASE("Inspecting a model folder names its family, size and parameter count"
     // sample_size is null: 64 latents at the MoVQ factor (2 in this tiny model; 8, so 512 px, in
     // the real Kandinsky 2.2).
     CHECK(k.nativeSize == 128);
+    // The prior's image tower is counted on its own (a text job never reads it).
+    CHECK(k.componentParameters.count("prior_image_encoder") == 1);
+    CHECK(k.componentParameters.at("prior_image_encoder") > 0);
 
     ModelSummary decoderOnly;
     REQUIRE(inspectModel(PipelineTestFolders::kandinskyDecoder(), decoderOnly));
