@@ -1,5 +1,6 @@
 #include "engine/ml/io/MappedFile.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -38,6 +39,18 @@ Status MappedFile::open(const std::string& path, std::shared_ptr<const MappedFil
     ::close(fd); // the mapping keeps its own reference to the file
     out = std::move(file);
     return Status::ok();
+}
+
+void MappedFile::release(std::size_t offset, std::size_t length) const {
+    if (!m_data || length == 0 || offset >= m_size)
+        return;
+    const long page = ::sysconf(_SC_PAGESIZE);
+    const std::size_t pageSize = page > 0 ? static_cast<std::size_t>(page) : 4096;
+    const std::size_t begin = offset / pageSize * pageSize;
+    const std::size_t end = std::min(m_size, offset + length);
+    // The mapping is read-only and private: discarded pages read back from the file unchanged.
+    // The call is advice; when refused nothing changes but the resident size.
+    (void)::madvise(const_cast<std::uint8_t*>(m_data) + begin, end - begin, MADV_DONTNEED);
 }
 
 MappedFile::~MappedFile() {

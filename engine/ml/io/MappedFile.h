@@ -22,6 +22,12 @@ public:
     const std::uint8_t* data() const { return m_data; }
     std::size_t size() const { return m_size; }
     const std::string& path() const { return m_path; }
+    // Drops this process's pages of bytes [offset, offset + length) (whole pages, rounded
+    // outwards) once they have been copied out: they stay in the page cache, but no longer count
+    // in the process's resident memory, so converting a file tensor by tensor never holds the
+    // file's pages and the converted copies at once. A later read maps them in again from the
+    // file, so the data never changes.
+    void release(std::size_t offset, std::size_t length) const;
 
 private:
     MappedFile() = default;

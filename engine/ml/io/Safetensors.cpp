@@ -145,6 +145,13 @@ Status Safetensors::storedTensor(const SafetensorsEntry& entry, at::Tensor& view
     return Status::ok();
 }
 
+void Safetensors::releasePages(const SafetensorsEntry& entry) const {
+    if (m_file)
+        m_file->release(static_cast<std::size_t>(m_data - m_file->data()) + m_header.dataOffset() +
+                            entry.begin,
+                        entry.end - entry.begin);
+}
+
 Status Safetensors::tensor(const std::string& name, at::Tensor& out) const {
     const SafetensorsEntry* entry = m_header.find(name);
     if (!entry)
@@ -155,6 +162,7 @@ Status Safetensors::tensor(const std::string& name, at::Tensor& out) const {
         return s;
     try {
         out = view.clone();
+        releasePages(*entry);
     } catch (const c10::Error& e) {
         return Status::outOfMemory("cannot load tensor \"" + name +
                                    "\": " + e.what_without_backtrace());
@@ -173,6 +181,7 @@ Status Safetensors::tensor(const std::string& name, at::Tensor& out, at::ScalarT
         return s;
     try {
         out = view.to(device, dtype, /*non_blocking=*/false, /*copy=*/true);
+        releasePages(*entry);
     } catch (const c10::Error& e) {
         if (device.is_cuda() && !at::hasCUDA())
             return Status::deviceUnavailable("cannot load tensor \"" + name +

@@ -26,9 +26,10 @@ class MappedFile;
 //     if (Status s = file.tensor("conv_in.weight", w, at::kHalf, at::kCUDA); !s) return s;
 //
 // The file is memory-mapped and validated once by open(); tensor() converts one tensor at a
-// time, so loading never holds two full copies of a large file. Tensors returned own their
-// memory: they stay valid after the Safetensors object is gone.
-// Thread safety: const member functions may be called from several threads at once.
+// time and then drops that tensor's pages of the mapping from the resident set, so loading never
+// holds two full copies of a large file (the converted tensors and the file's pages). Tensors returned
+// own their memory: they stay valid after the Safetensors object is gone. Thread safety: const member
+// functions may be called from several threads at once.
 class Safetensors {
 public:
     static Status open(const std::string& path, Safetensors& out);
@@ -63,6 +64,8 @@ public:
 
 private:
     Status storedTensor(const SafetensorsEntry& entry, at::Tensor& view) const;
+    // After a tensor is copied out of a mapped file: its pages leave the resident set.
+    void releasePages(const SafetensorsEntry& entry) const;
 
     std::shared_ptr<const MappedFile> m_file;
     std::shared_ptr<const std::vector<std::uint8_t>> m_bytes; // fromBytes() keeps its copy here

@@ -44,4 +44,15 @@ at::Tensor Activation::forward(const at::Tensor& x) const {
     return x;
 }
 
+at::Tensor Activation::forwardInPlace(at::Tensor x) const {
+    switch (m_kind) {
+    case Kind::Silu:
+        return at::silu_(x);
+    case Kind::Relu:
+        return at::relu_(x);
+    default:
+        return forward(x);
+    }
+}
+
 } // namespace limner::engine::ml

@@ -20,6 +20,9 @@ public:
                                  const std::string& fallback);
 
     at::Tensor forward(const at::Tensor& x) const;
+    // The same values written over x where the kind has an in-place kernel (silu, relu), else
+    // forward(x). Only for tensors nothing else reads and outside autograd.
+    at::Tensor forwardInPlace(at::Tensor x) const;
     Kind kind() const { return m_kind; }
 
 private:

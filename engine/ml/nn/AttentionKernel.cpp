@@ -1,12 +1,103 @@
 #include "engine/ml/nn/AttentionKernel.h"
 
+#include <ATen/ATen.h>
+#include <ATen/ExpandUtils.h>
+#include <ATen/core/grad_mode.h>
+#include <algorithm>
+#include <atomic>
 #include <torch/version.h>
+#include <vector>
 
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
 #define LIMNER_HAVE_SDPA_SCALE 1
 #endif
 
 namespace limner::engine::ml {
+
+namespace {
+
+// softmax(q kᵀ · scale + mask) v for one block of query rows. Without autograd the scores are
+// scaled and masked in place, so one score matrix and one probability matrix are alive at most.
+at::Tensor attendRows(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                      const at::Tensor& mask, double scale, bool upcastSoftmax, bool inPlace) {
+    at::Tensor scores = at::matmul(q, k.transpose(-1, -2));
+    if (inPlace) {
+        scores.mul_(scale);
+        // In place only where the sum keeps the scores' shape and type; otherwise as before (a
+        // float mask on half scores promotes the sum to float).
+        if (mask.defined())
+            scores = mask.scalar_type() == scores.scalar_type() &&
+                             at::infer_size(scores.sizes(), mask.sizes()) == scores.sizes().vec()
+                         ? scores.add_(mask)
+                         : scores + mask;
+    } else {
+        scores = scores * scale;
+        if (mask.defined())
+            scores = scores + mask;
+    }
+    at::Tensor probabilities = upcastSoftmax && scores.scalar_type() != at::kFloat
+                                   ? at::softmax(scores, -1, at::kFloat).to(v.scalar_type())
+                                   : at::softmax(scores, -1);
+    scores.reset();
+    return at::matmul(probabilities, v);
+}
+
+std::atomic<std::int64_t> g_scoreBudget{AttentionKernel::kScoreBudgetBytes};
+
+} // namespace
+
+std::int64_t AttentionKernel::scoreBudgetBytes() {
+    return g_scoreBudget.load(std::memory_order_relaxed);
+}
+
+void AttentionKernel::setScoreBudgetBytes(std::int64_t bytes) {
+    g_scoreBudget.store(bytes, std::memory_order_relaxed);
+}
+
+std::int64_t AttentionKernel::queryChunkFor(const at::Tensor& q, const at::Tensor& k,
+                                            std::int64_t budgetBytes) {
+    const std::int64_t queries = q.size(-2), keys = k.size(-2);
+    std::int64_t rowsOfScores = 1; // batch × heads, as broadcast by the product
+    for (std::int64_t d = 0; d + 2 < std::max(q.dim(), k.dim()); ++d) {
+        const std::int64_t qi = d - (std::max(q.dim(), k.dim()) - q.dim());
+        const std::int64_t ki = d - (std::max(q.dim(), k.dim()) - k.dim());
+        rowsOfScores *= std::max(qi >= 0 ? q.size(qi) : 1, ki >= 0 ? k.size(ki) : 1);
+    }
+    const std::int64_t element = std::max<std::int64_t>(4, static_cast<std::int64_t>(q.element_size()));
+    const std::int64_t bytesPerQuery = std::max<std::int64_t>(1, rowsOfScores * keys * element);
+    return std::clamp<std::int64_t>(budgetBytes / bytesPerQuery, 1, std::max<std::int64_t>(queries, 1));
+}
+
+at::Tensor AttentionKernel::explicitProduct(const at::Tensor& q, const at::Tensor& k,
+                                            const at::Tensor& v, const at::Tensor& mask, double scale,
+                                            bool upcastSoftmax, std::int64_t queryChunk) {
+    const bool inPlace = !at::GradMode::is_enabled();
+    const std::int64_t queries = q.size(-2);
+    if (queryChunk <= 0 || queryChunk >= queries)
+        return attendRows(q, k, v, mask, scale, upcastSoftmax, inPlace);
+    // A mask with a query axis of its own is cut with the queries; one that broadcasts over the
+    // queries (size 1 there, or fewer than two axes) serves every chunk whole.
+    const bool maskPerQuery = mask.defined() && mask.dim() >= 2 && mask.size(-2) == queries;
+    std::vector<at::Tensor> parts;
+    at::Tensor out;
+    for (std::int64_t start = 0; start < queries; start += queryChunk) {
+        const std::int64_t end = std::min(queries, start + queryChunk);
+        const at::Tensor rows = q.slice(-2, start, end);
+        const at::Tensor m = maskPerQuery ? mask.slice(-2, start, end) : mask;
+        at::Tensor part = attendRows(rows, k, v, m, scale, upcastSoftmax, inPlace);
+        if (!inPlace) {
+            parts.push_back(part);
+            continue;
+        }
+        if (!out.defined()) {
+            std::vector<std::int64_t> shape = part.sizes().vec();
+            shape[shape.size() - 2] = queries;
+            out = at::empty(shape, part.options());
+        }
+        out.slice(-2, start, end).copy_(part);
+    }
+    return inPlace ? out : at::cat(parts, -2);
+}
 
 at::Tensor AttentionKernel::attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                                    const at::Tensor& mask, double scale, bool upcastSoftmax) {
@@ -16,12 +107,12 @@ at::Tensor AttentionKernel::attend(const at::Tensor& q, const at::Tensor& k, con
     at::Tensor m = mask.defined() ? mask.to(q.scalar_type()) : mask;
     return at::scaled_dot_product_attention(q, k, v, m, 0.0, false, scale);
 #else
-    at::Tensor scores = at::matmul(q, k.transpose(-1, -2)) * scale;
-    if (mask.defined())
-        scores = scores + mask;
-    if (upcastSoftmax && scores.scalar_type() != at::kFloat)
-        return at::matmul(at::softmax(scores, -1, at::kFloat).to(v.scalar_type()), v);
-    return at::matmul(at::softmax(scores, -1), v);
+    // Under autograd every chunk's probabilities are kept for the backward pass anyway: the
+    // product runs whole there, as it always did.
+    const std::int64_t budget = scoreBudgetBytes();
+    const std::int64_t chunk =
+        at::GradMode::is_enabled() || budget <= 0 ? 0 : queryChunkFor(q, k, budget);
+    return explicitProduct(q, k, v, mask, scale, upcastSoftmax, chunk);
 #endif
 }
 

@@ -2,6 +2,8 @@
 
 #include "engine/ml/nn/WeightSource.h"
 
+#include <ATen/core/grad_mode.h>
+
 namespace limner::engine::ml {
 
 ResnetBlock2D ResnetBlock2D::load(const WeightSource& w, const Options& o) {
@@ -46,6 +48,8 @@ at::Tensor ResnetBlock2D::resample(const at::Tensor& x) const {
 }
 
 at::Tensor ResnetBlock2D::forward(const at::Tensor& x, const at::Tensor& temb) const {
+    if (!at::GradMode::is_enabled())
+        return forwardInPlace(x, temb);
     const Activation& act = m_options.activation;
     at::Tensor input = x;
     at::Tensor h = act.forward(norm1(x, temb));
@@ -73,6 +77,41 @@ at::Tensor ResnetBlock2D::forward(const at::Tensor& x, const at::Tensor& temb) c
         input = m_shortcut->forward(input);
     at::Tensor out = input + h;
     return m_options.outputScale == 1.0 ? out : out / m_options.outputScale;
+}
+
+// forward() without autograd: the same operations in the same order, but each result is written
+// over the block's own fresh intermediate instead of a new tensor, so at most the input, one
+// intermediate and one operand are alive (at a VAE's full resolution each is hundreds of MB).
+at::Tensor ResnetBlock2D::forwardInPlace(const at::Tensor& x, const at::Tensor& temb) const {
+    const Activation& act = m_options.activation;
+    at::Tensor input = x;
+    at::Tensor h = act.forwardInPlace(norm1(x, temb));
+    if (m_options.resample != Resample::None) {
+        input = resample(input);
+        h = resample(h);
+    }
+    h = m_conv1.forward(h);
+    at::Tensor t;
+    if (m_timeProj && temb.defined()) {
+        t = m_timeProj->forward(m_options.skipTimeAct ? temb : act.forward(temb))
+                .unsqueeze(-1)
+                .unsqueeze(-1);
+    }
+    if (m_options.timeNorm == TimeNorm::ScaleShift && t.defined()) {
+        std::vector<at::Tensor> scaleShift = t.chunk(2, 1);
+        h = norm2(h, temb);
+        h.mul_(1 + scaleShift[0]);
+        h.add_(scaleShift[1]);
+    } else {
+        if (t.defined())
+            h.add_(t);
+        h = norm2(h, temb);
+    }
+    h = m_conv2.forward(act.forwardInPlace(std::move(h)));
+    if (m_shortcut)
+        input = m_shortcut->forward(input);
+    h.add_(input); // input + h: the same sum
+    return m_options.outputScale == 1.0 ? h : h.div_(m_options.outputScale);
 }
 
 } // namespace limner::engine::ml

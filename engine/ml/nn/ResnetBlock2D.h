@@ -37,9 +37,12 @@ public:
 
     static ResnetBlock2D load(const WeightSource& weights, const Options& options);
     // temb: [batch, tembChannels] (or the latents for TimeNorm::Spatial); may be undefined.
+    // Without autograd (inference) the block reuses its own intermediates; the values are the
+    // same either way.
     at::Tensor forward(const at::Tensor& x, const at::Tensor& temb) const;
 
 private:
+    at::Tensor forwardInPlace(const at::Tensor& x, const at::Tensor& temb) const;
     at::Tensor norm1(const at::Tensor& x, const at::Tensor& temb) const;
     at::Tensor norm2(const at::Tensor& x, const at::Tensor& temb) const;
     at::Tensor resample(const at::Tensor& x) const;

@@ -312,7 +312,7 @@ at::Tensor UNet2DConditionModel::forward(const at::Tensor& sampleIn, const at::T
     for (const DownBlock2D& block : m_down)
         sample = block.forward(sample, emb, context, &skips);
     if (m_mid)
-        sample = m_mid->forward(sample, emb, context);
+        sample = m_mid->forward(std::move(sample), emb, context);
     for (std::size_t i = 0; i < m_up.size(); ++i) {
         std::int64_t height = 0, width = 0;
         const std::size_t used = m_up[i].skipCount();
@@ -321,7 +321,7 @@ at::Tensor UNet2DConditionModel::forward(const at::Tensor& sampleIn, const at::T
             height = next.size(2);
             width = next.size(3);
         }
-        sample = m_up[i].forward(sample, emb, context, &skips, height, width);
+        sample = m_up[i].forward(std::move(sample), emb, context, &skips, height, width);
     }
     if (m_normOut)
         sample = m_activation.forward(m_normOut->forward(sample));

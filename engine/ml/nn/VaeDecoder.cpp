@@ -3,6 +3,8 @@
 #include "engine/ml/nn/ModelConfig.h"
 #include "engine/ml/nn/WeightSource.h"
 
+#include <ATen/core/grad_mode.h>
+
 namespace limner::engine::ml {
 
 VaeDecoder VaeDecoder::load(const ModelConfig& config, const WeightSource& w, bool spatialNorm) {
@@ -57,11 +59,15 @@ VaeDecoder VaeDecoder::load(const ModelConfig& config, const WeightSource& w, bo
 at::Tensor VaeDecoder::forward(const at::Tensor& z, const at::Tensor& condition) const {
     const at::Tensor temb = m_spatial ? condition : at::Tensor();
     at::Tensor h = m_convIn.forward(z);
-    h = m_mid.forward(h, temb, at::Tensor());
+    // Moved in: each block frees its input as soon as it has used it (at the full resolution
+    // of the last blocks that is hundreds of MB).
+    h = m_mid.forward(std::move(h), temb, at::Tensor());
     for (const UpBlock2D& block : m_blocks)
-        h = block.forward(h, temb, at::Tensor(), nullptr);
+        h = block.forward(std::move(h), temb, at::Tensor(), nullptr);
     h = m_spatial ? m_spatialNormOut.forward(h, temb) : m_normOut.forward(h);
-    return m_convOut.forward(m_activation.forward(h));
+    // The normalised tensor is this function's own: without autograd it is activated in place.
+    return m_convOut.forward(at::GradMode::is_enabled() ? m_activation.forward(h)
+                                                        : m_activation.forwardInPlace(std::move(h)));
 }
 
 } // namespace limner::engine::ml

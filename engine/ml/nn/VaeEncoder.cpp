@@ -54,8 +54,8 @@ VaeEncoder VaeEncoder::load(const ModelConfig& config, const WeightSource& w,
 at::Tensor VaeEncoder::forward(const at::Tensor& x) const {
     at::Tensor h = m_convIn.forward(x);
     for (const DownBlock2D& block : m_blocks)
-        h = block.forward(h, at::Tensor(), at::Tensor(), nullptr);
-    h = m_mid.forward(h, at::Tensor(), at::Tensor());
+        h = block.forward(std::move(h), at::Tensor(), at::Tensor(), nullptr);
+    h = m_mid.forward(std::move(h), at::Tensor(), at::Tensor());
     return m_convOut.forward(m_activation.forward(m_normOut.forward(h)));
 }
 
