@@ -5,7 +5,6 @@
 #include <ATen/ATen.h>
 #include <cstdio>
 #include <cstdlib>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
