@@ -129,12 +129,14 @@ Status PipelineBenchmark::run(const BenchOptions& o, std::ostream& out) {
         for (std::size_t k = 1; k < log.cpuEnds.size(); ++k)
             cpuSteps.push_back(log.cpuEnds[k] - log.cpuEnds[k - 1]);
         if (!steps.empty()) {
+            char cpuText[32] = "-";
+            if (!cpuSteps.empty())
+                std::snprintf(cpuText, sizeof cpuText, "%.3f", median(cpuSteps));
             std::snprintf(line, sizeof line,
                           "        decoder step: min %.3f s, median %.3f s, max %.3f s (%zu steps); "
                           "cpu of steps 2..: median %s s\n",
                           *std::min_element(steps.begin(), steps.end()), median(steps),
-                          *std::max_element(steps.begin(), steps.end()), steps.size(),
-                          cpuSteps.empty() ? "-" : std::to_string(median(cpuSteps)).c_str());
+                          *std::max_element(steps.begin(), steps.end()), steps.size(), cpuText);
             out << line << std::flush;
         }
         std::uint64_t stepsPeak = 0;
@@ -143,11 +145,15 @@ Status PipelineBenchmark::run(const BenchOptions& o, std::ostream& out) {
         const std::uint64_t firstPeak = log.peaks.empty() ? 0 : log.peaks.front();
         const std::uint64_t runPeak = std::max({firstPeak, stepsPeak, after.peak});
         processPeak = std::max(processPeak, runPeak);
+        const std::string steps2 = log.peaks.size() > 1
+                                       ? ", steps 2.." + std::to_string(log.peaks.size()) + " " +
+                                             ProcessMemory::gib(stepsPeak, b)
+                                       : std::string();
         std::snprintf(line, sizeof line,
                       "        peak resident: up to the end of step 1 (text, prior, encode, step 1) "
-                      "%s, steps 2..%zu %s, last step + decode %s; run %s; process so far %s\n",
-                      ProcessMemory::gib(firstPeak, a), log.peaks.size(),
-                      log.peaks.size() > 1 ? ProcessMemory::gib(stepsPeak, b) : "-",
+                      "%s%s, %s %s; run %s; process so far %s\n",
+                      ProcessMemory::gib(firstPeak, a), steps2.c_str(),
+                      log.peaks.size() > 1 ? "last step + decode" : "decode",
                       ProcessMemory::gib(after.peak, c), ProcessMemory::gib(runPeak, d),
                       ProcessMemory::gib(processPeak, e));
         out << line << std::flush;
