@@ -26,19 +26,30 @@ const char* BenchOptions::usage() {
     return "usage: limner-bench unet|vae|movq|clip-text|clip-vision|prior --config DIR\n"
            "                   [--height H --width W] [--batch B] [--iters N] [--warmup N]\n"
            "                   [--device cpu|cuda] [--dtype float32|float16|bfloat16] [--seed S]\n"
-           "                   [--threads T]\n"
+           "                   [--threads T] [--save FILE [--save-dtype float32|float16]]\n"
            "       limner-bench pipeline --model DIR [--size S | --height H --width W] [--steps N]\n"
-           "                   [--guidance G] [--batch B] [--iters N] [--warmup N] [--device] "
-           "[--dtype]\n"
+           "                   [--prior-steps N] [--guidance G] [--batch B] [--iters N] [--warmup N]\n"
+           "                   [--device] [--dtype] [--threads T] [--attention-budget MiB]\n"
+           "                   [--conv-band MiB]\n"
            "DIR holds the module's config.json (weights are random, of the shapes the config\n"
            "implies). Sizes: unet = latent pixels (default 64x64); vae, movq = image pixels\n"
            "(default 512x512); clip-vision = the config's image_size; clip-text = the config's\n"
            "max_position_embeddings tokens; prior = the config's num_embeddings tokens.\n"
            "pipeline: a Kandinsky 2.2 inpaint or SD inpaint folder (real or random weights),\n"
-           "default size: the model's native one, 50 steps, 1 warm-up and 1 timed run; components\n"
-           "without weight files get random weights (time real sizes from configs alone).\n"
+           "default size: the model's native one, 50 steps (prior: 25), 1 warm-up and 1 timed run;\n"
+           "components without weight files get random weights (time real sizes from configs\n"
+           "alone; configs/sd15-inpainting and configs/kandinsky22-inpainting are the real models'\n"
+           "configs). Prints the load time, each stage's time, the denoising steps' min/median/max\n"
+           "and the peak resident memory (VmHWM) of the load and of each phase of a run.\n"
            "--threads: libtorch's intra-op threads; default: libtorch's own choice, as the\n"
-           "editor's engine runs.\n";
+           "editor's engine runs.\n"
+           "--attention-budget: the score MiB one chunk of attention queries may hold (default:\n"
+           "the engine's, 128; 0: each attention's whole score matrix at once).\n"
+           "--conv-band: the input MiB one band of a large convolution may hold (default: the\n"
+           "engine's, 64; 0: every convolution whole).\n"
+           "--save: a single module's random weights are written to FILE (safetensors, the\n"
+           "state_dict names of the real model) instead of timing it: with every component's\n"
+           "file in a copy of a config folder, `pipeline` measures loading real files.\n";
 }
 
 Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
@@ -92,6 +103,9 @@ Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
         } else if (arg == "--steps") {
             s = integer(1, scratch);
             o.steps = static_cast<int>(scratch);
+        } else if (arg == "--prior-steps") {
+            s = integer(1, scratch);
+            o.priorSteps = static_cast<int>(scratch);
         } else if (arg == "--threads") {
             s = integer(1, scratch);
             o.threads = static_cast<int>(scratch);
@@ -115,6 +129,19 @@ Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
             } else {
                 s = Status::badInput("unknown device \"" + value + "\" (cpu or cuda)");
             }
+        } else if (arg == "--attention-budget") {
+            s = integer(0, o.attentionBudgetMiB);
+        } else if (arg == "--conv-band") {
+            s = integer(0, o.convBandMiB);
+        } else if (arg == "--save") {
+            o.saveFile = value;
+        } else if (arg == "--save-dtype") {
+            if (value == "float32")
+                o.saveDtype = c10::kFloat;
+            else if (value == "float16")
+                o.saveDtype = c10::kHalf;
+            else
+                s = Status::badInput("unknown --save-dtype \"" + value + "\" (float32, float16)");
         } else if (arg == "--dtype") {
             if (value == "float32")
                 o.dtype = c10::kFloat;
@@ -130,6 +157,8 @@ Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
         if (!s)
             return s;
     }
+    if (o.module == "pipeline" && !o.saveFile.empty())
+        return Status::badInput("--save writes one module's weights; name the module, not pipeline");
     if (o.module == "pipeline" ? o.modelDir.empty() : o.configDir.empty())
         return Status::badInput(o.module == "pipeline" ? "pipeline needs --model DIR"
                                                        : "no --config DIR given");

@@ -21,9 +21,14 @@ struct BenchOptions {
     int iterations = 10;
     int warmup = 2;
     int steps = 50;         // pipeline
+    int priorSteps = 25;    // pipeline, Kandinsky's prior
     double guidance = 4.0;  // pipeline
     std::uint64_t seed = 0; // random weights and inputs
     int threads = 0;        // intra-op threads; 0 = libtorch's default, as the editor's engine runs
+    std::int64_t attentionBudgetMiB = -1; // -1: the engine's default; 0: whole products
+    std::int64_t convBandMiB = -1;        // -1: the engine's default; 0: whole convolutions
+    std::string saveFile; // single modules: write the random weights there instead of timing
+    c10::ScalarType saveDtype = c10::kFloat;
     c10::Device device = c10::Device(c10::kCPU);
     c10::ScalarType dtype = c10::kFloat;
 

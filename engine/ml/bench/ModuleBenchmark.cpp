@@ -2,6 +2,7 @@
 
 #include "engine/ml/bench/BenchOptions.h"
 #include "engine/ml/config/JsonFile.h"
+#include "engine/ml/io/Safetensors.h"
 #include "engine/ml/nn/AutoencoderKl.h"
 #include "engine/ml/nn/ClipTextModel.h"
 #include "engine/ml/nn/ClipVisionModel.h"
@@ -11,6 +12,7 @@
 #include "engine/ml/nn/VqModel.h"
 
 #include <ATen/ATen.h>
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <sstream>
@@ -54,6 +56,8 @@ public:
     at::TensorOptions floats() const { return at::TensorOptions().dtype(m_o.dtype).device(m_o.device); }
     at::Tensor randn(at::IntArrayRef shape) const { return at::randn(shape, floats()); }
     std::int64_t parameters() const { return m_random.parameterCount(); }
+    // Every weight handed out from now on, by its state_dict name.
+    void record(StateDict* into) { m_random.recordInto(into); }
 
     Status unet(std::vector<ModuleBenchmark::Call>& calls) {
         auto unet = std::make_shared<UNet2DConditionModel>();
@@ -176,14 +180,18 @@ private:
 
 } // namespace
 
-Status ModuleBenchmark::prepare(const BenchOptions& options, ModuleBenchmark& out) {
+namespace {
+
+Status build(const BenchOptions& options, StateDict* record, std::vector<ModuleBenchmark::Call>& calls,
+             std::int64_t& parameterCount) {
     nlohmann::json config;
     if (Status s = JsonFile::read(options.configDir + "/config.json", config); !s)
         return s;
     try {
         at::manual_seed(options.seed);
         Builder builder(options, config);
-        std::vector<Call> calls;
+        if (record)
+            builder.record(record);
         Status s;
         if (options.module == "unet")
             s = builder.unet(calls);
@@ -201,14 +209,50 @@ Status ModuleBenchmark::prepare(const BenchOptions& options, ModuleBenchmark& ou
             s = Status::badInput("module \"" + options.module + "\" is not a single module");
         if (!s)
             return s;
-        out.m_calls = std::move(calls);
-        out.m_parameterCount = builder.parameters();
+        parameterCount = builder.parameters();
         return Status::ok();
     } catch (const c10::Error& e) {
         return Status::internal(e.what_without_backtrace());
     } catch (const std::exception& e) {
         return Status::internal(e.what());
     }
+}
+
+} // namespace
+
+Status ModuleBenchmark::prepare(const BenchOptions& options, ModuleBenchmark& out) {
+    std::vector<Call> calls;
+    std::int64_t parameters = 0;
+    if (Status s = build(options, nullptr, calls, parameters); !s)
+        return s;
+    out.m_calls = std::move(calls);
+    out.m_parameterCount = parameters;
+    return Status::ok();
+}
+
+Status ModuleBenchmark::save(const BenchOptions& options, std::int64_t& parameterCount) {
+    StateDict weights;
+    {
+        std::vector<Call> calls; // the module lives only while its weights are recorded
+        if (Status s = build(options, &weights, calls, parameterCount); !s)
+            return s;
+    }
+    std::vector<std::pair<std::string, at::Tensor>> tensors;
+    for (auto& [name, tensor] : weights)
+        tensors.emplace_back(name, std::move(tensor));
+    weights.clear();
+    std::sort(tensors.begin(), tensors.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    try {
+        // Converted one at a time, each float32 original freed as its copy is made.
+        if (options.saveDtype != at::kFloat) {
+            for (auto& entry : tensors)
+                entry.second = entry.second.to(options.saveDtype);
+        }
+    } catch (const c10::Error& e) {
+        return Status::outOfMemory(e.what_without_backtrace());
+    }
+    return Safetensors::write(options.saveFile, tensors);
 }
 
 double ModuleBenchmark::millisecondsPerCall(const Call& call, int warmup, int iterations) {

@@ -22,6 +22,9 @@ public:
     };
 
     static Status prepare(const BenchOptions& options, ModuleBenchmark& out);
+    // Builds the module as prepare() does and writes its random weights to options.saveFile in
+    // options.saveDtype, by their state_dict names.
+    static Status save(const BenchOptions& options, std::int64_t& parameterCount);
 
     const std::vector<Call>& calls() const { return m_calls; }
     std::int64_t parameterCount() const { return m_parameterCount; }

@@ -1,30 +1,76 @@
 #include "engine/ml/bench/PipelineBenchmark.h"
 
 #include "engine/ml/bench/BenchOptions.h"
+#include "engine/ml/bench/ProcessMemory.h"
 #include "engine/ml/nn/RandomWeightScope.h"
 #include "engine/ml/pipelines/InpaintPipeline.h"
 
 #include <ATen/ATen.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
+#include <string>
+#include <vector>
 
 namespace limner::engine::ml {
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// CPU seconds this process has used, all threads together. On a machine shared with other work
+// the wall times stretch, but CPU time / threads stays near what an idle machine takes.
+double cpuSeconds() {
+    timespec t{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n == 0 ? 0.0 : n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// What one run's progress callback saw: when each denoising step ended, and the peak resident
+// size of the stretch that ended there (the peak is reset after each reading).
+struct StepLog {
+    Clock::time_point start;
+    std::vector<double> ends, cpuEnds;
+    std::vector<std::uint64_t> peaks;
+};
+
+} // namespace
+
 Status PipelineBenchmark::run(const BenchOptions& o, std::ostream& out) {
+    char line[400], a[32], b[32], c[32], d[32], e[32];
     std::unique_ptr<InpaintPipeline> pipeline;
+    const bool canReset = ProcessMemory::resetPeak();
     {
         RandomWeightScope random(o.seed);
-        const auto start = std::chrono::steady_clock::now();
+        const auto start = Clock::now();
+        const double cpuStart = cpuSeconds();
         if (Status s = InpaintPipeline::load(o.modelDir, o.device, o.dtype, pipeline); !s)
             return s;
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        char line[200];
-        std::snprintf(line, sizeof line, "%s model loaded in %.2f s (%.1f M random parameters)\n",
-                      pipeline->familyName(), seconds,
-                      static_cast<double>(random.parameterCount()) / 1e6);
-        out << line;
+        const double seconds = secondsSince(start);
+        const ProcessMemory::Figures m = ProcessMemory::now();
+        std::snprintf(line, sizeof line,
+                      "%s model loaded in %.2f s (cpu %.2f s; %.1f M random parameters); resident %s "
+                      "(tensors %s, mapped files %s), peak while loading %s\n",
+                      pipeline->familyName(), seconds, cpuSeconds() - cpuStart,
+                      static_cast<double>(random.parameterCount()) / 1e6,
+                      ProcessMemory::gib(m.resident, a), ProcessMemory::gib(m.anonymous, b),
+                      ProcessMemory::gib(m.file, c), ProcessMemory::gib(m.peak, d));
+        out << line << std::flush;
     }
+    std::uint64_t processPeak = ProcessMemory::now().peak;
+    if (!canReset)
+        out << "(the peak cannot be reset here: figures after the load include the load's peak)\n";
     const std::int64_t h = o.height > 0 ? o.height : pipeline->nativeSize();
     const std::int64_t w = o.width > 0 ? o.width : pipeline->nativeSize();
     InpaintTensors in;
@@ -34,26 +80,91 @@ Status PipelineBenchmark::run(const BenchOptions& o, std::ostream& out) {
     InpaintParameters p;
     p.prompt = "a wooden table in a sunlit room";
     p.steps = o.steps;
+    p.priorSteps = o.priorSteps;
     p.guidanceScale = o.guidance;
     p.candidates = static_cast<int>(o.batch);
     p.seed = o.seed;
     for (int i = 0; i < o.warmup + o.iterations; ++i) {
+        StepLog log;
+        InpaintCallbacks callbacks;
+        callbacks.progress = [&log](const InpaintProgress&) {
+            log.ends.push_back(secondsSince(log.start));
+            log.cpuEnds.push_back(cpuSeconds());
+            log.peaks.push_back(ProcessMemory::now().peak);
+            ProcessMemory::resetPeak();
+        };
         InpaintOutput result;
-        const auto start = std::chrono::steady_clock::now();
-        if (Status s = pipeline->run(in, p, {}, result); !s)
+        ProcessMemory::resetPeak();
+        log.start = Clock::now();
+        const double cpuStart = cpuSeconds();
+        if (Status s = pipeline->run(in, p, callbacks, result); !s)
             return s;
-        const double total =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double total = secondsSince(log.start);
+        const double cpuTotal = cpuSeconds() - cpuStart;
+        const ProcessMemory::Figures after = ProcessMemory::now();
         const InpaintTimings& t = result.timings;
-        char line[300];
-        std::snprintf(
-            line, sizeof line,
-            "%s %lldx%lld, %d steps, guidance %.1f, %d image(s): %.3f s per image (total %.3f s: text "
-            "%.3f, prior %.3f, decoder steps %.3f = %.1f ms/step, autoencoder %.3f)\n",
-            i < o.warmup ? "warm-up" : "run    ", static_cast<long long>(w), static_cast<long long>(h),
-            o.steps, o.guidance, p.candidates, total / p.candidates, total, t.text, t.prior, t.denoise,
-            1000.0 * t.denoise / o.steps, t.autoencoder);
-        out << line;
+        std::snprintf(line, sizeof line,
+                      "%s %lldx%lld, %d steps, %s guidance %.1f, %d image(s): %.3f s per image "
+                      "(total %.3f s, cpu %.3f s: text %.3f, prior %.3f, decoder steps %.3f, "
+                      "autoencoder %.3f)\n",
+                      i < o.warmup ? "warm-up" : "run    ", static_cast<long long>(w),
+                      static_cast<long long>(h), o.steps,
+                      pipeline->family() == InpaintPipeline::Family::Kandinsky22
+                          ? ("prior " + std::to_string(o.priorSteps) + " steps,").c_str()
+                          : "",
+                      o.guidance, p.candidates, total / p.candidates, total, cpuTotal, t.text, t.prior,
+                      t.denoise, t.autoencoder);
+        out << line << std::flush;
+        // Step 1 began where the denoising stage began: its time is what the other steps leave.
+        std::vector<double> steps;
+        for (std::size_t k = 1; k < log.ends.size(); ++k)
+            steps.push_back(log.ends[k] - log.ends[k - 1]);
+        double rest = 0;
+        for (double s : steps)
+            rest += s;
+        if (!log.ends.empty())
+            steps.insert(steps.begin(), std::max(0.0, t.denoise - rest));
+        // CPU seconds of steps 2..N (step 1's start is not seen by the callback).
+        std::vector<double> cpuSteps;
+        for (std::size_t k = 1; k < log.cpuEnds.size(); ++k)
+            cpuSteps.push_back(log.cpuEnds[k] - log.cpuEnds[k - 1]);
+        if (!steps.empty()) {
+            char cpuText[32] = "-";
+            if (!cpuSteps.empty())
+                std::snprintf(cpuText, sizeof cpuText, "%.3f", median(cpuSteps));
+            std::snprintf(line, sizeof line,
+                          "        decoder step: min %.3f s, median %.3f s, max %.3f s (%zu steps); "
+                          "cpu of steps 2..: median %s s\n",
+                          *std::min_element(steps.begin(), steps.end()), median(steps),
+                          *std::max_element(steps.begin(), steps.end()), steps.size(), cpuText);
+            out << line << std::flush;
+        }
+        std::uint64_t stepsPeak = 0;
+        for (std::size_t k = 1; k < log.peaks.size(); ++k)
+            stepsPeak = std::max(stepsPeak, log.peaks[k]);
+        const std::uint64_t firstPeak = log.peaks.empty() ? 0 : log.peaks.front();
+        const std::uint64_t runPeak = std::max({firstPeak, stepsPeak, after.peak});
+        processPeak = std::max(processPeak, runPeak);
+        const std::string steps2 = log.peaks.size() > 1
+                                       ? ", steps 2.." + std::to_string(log.peaks.size()) + " " +
+                                             ProcessMemory::gib(stepsPeak, b)
+                                       : std::string();
+        std::snprintf(line, sizeof line,
+                      "        peak resident: up to the end of step 1 (text, prior, encode, step 1) "
+                      "%s%s, %s %s; run %s; process so far %s\n",
+                      ProcessMemory::gib(firstPeak, a), steps2.c_str(),
+                      log.peaks.size() > 1 ? "last step + decode" : "decode",
+                      ProcessMemory::gib(after.peak, c), ProcessMemory::gib(runPeak, d),
+                      ProcessMemory::gib(processPeak, e));
+        out << line << std::flush;
+        // What stays resident is the weights plus freed heap memory malloc has kept; trimming
+        // shows how much of it is the latter.
+        const std::uint64_t trimmed = ProcessMemory::trimHeap() ? ProcessMemory::now().resident : 0;
+        std::snprintf(line, sizeof line,
+                      "        resident after the run %s (after returning free heap memory %s)\n",
+                      ProcessMemory::gib(after.resident, a),
+                      trimmed ? ProcessMemory::gib(trimmed, b) : "-");
+        out << line << std::flush;
     }
     return Status::ok();
 }
