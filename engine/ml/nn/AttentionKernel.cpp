@@ -35,9 +35,11 @@ at::Tensor attendRows(const at::Tensor& q, const at::Tensor& k, const at::Tensor
         if (mask.defined())
             scores = scores + mask;
     }
-    at::Tensor probabilities = upcastSoftmax && scores.scalar_type() != at::kFloat
-                                   ? at::softmax(scores, -1, at::kFloat).to(v.scalar_type())
-                                   : at::softmax(scores, -1);
+    // bfloat16 probabilities always come from a float32 softmax (one rounding, not several).
+    at::Tensor probabilities =
+        (upcastSoftmax || scores.scalar_type() == at::kBFloat16) && scores.scalar_type() != at::kFloat
+            ? at::softmax(scores, -1, at::kFloat).to(v.scalar_type())
+            : at::softmax(scores, -1);
     scores.reset();
     return at::matmul(probabilities, v);
 }

@@ -21,6 +21,12 @@ GroupNorm GroupNorm::load(const WeightSource& weights, const std::string& name, 
 }
 
 at::Tensor GroupNorm::forward(const at::Tensor& x) const {
+    // bfloat16 statistics lose most of the normalised values' precision (2.5 times the error of
+    // normalising the same bfloat16 input in float32): normalise in float32 and round once.
+    if (x.scalar_type() == at::kBFloat16)
+        return at::group_norm(x.to(at::kFloat), m_groups, m_weight.to(at::kFloat),
+                              m_bias.to(at::kFloat), m_eps)
+            .to(at::kBFloat16);
     return at::group_norm(x, m_groups, m_weight, m_bias, m_eps);
 }
 

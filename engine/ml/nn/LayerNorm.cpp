@@ -16,6 +16,11 @@ LayerNorm LayerNorm::load(const WeightSource& weights, const std::string& name, 
 }
 
 at::Tensor LayerNorm::forward(const at::Tensor& x) const {
+    // As GroupNorm: bfloat16 input is normalised in float32 and rounded once.
+    if (x.scalar_type() == at::kBFloat16)
+        return at::layer_norm(x.to(at::kFloat), {m_dim}, m_weight.to(at::kFloat), m_bias.to(at::kFloat),
+                              m_eps)
+            .to(at::kBFloat16);
     return at::layer_norm(x, {m_dim}, m_weight, m_bias, m_eps);
 }
 

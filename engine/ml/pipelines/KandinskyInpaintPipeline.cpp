@@ -75,9 +75,10 @@ Status KandinskyInpaintPipeline::load(const PipelineFolder& folder, c10::Device 
             return s;
     }
     StateDict weights;
-    if (Status s = folder.loadWeights("movq", device, dtype, weights); !s)
+    p->m_movqDtype = autoencoderDtype(dtype);
+    if (Status s = folder.loadWeights("movq", device, p->m_movqDtype, weights); !s)
         return s;
-    if (Status s = VqModel::load(movqConfig, weights, device, dtype, p->m_movq); !s)
+    if (Status s = VqModel::load(movqConfig, weights, device, p->m_movqDtype, p->m_movq); !s)
         return Status(s.code(), "movq: " + s.message());
     if (Status s = folder.loadWeights("unet", device, dtype, weights); !s)
         return s;
@@ -170,7 +171,9 @@ Status KandinskyInpaintPipeline::runImpl(const InpaintTensors& in, const Inpaint
                                          const InpaintCallbacks& callbacks, InpaintOutput& out,
                                          InpaintTrace* trace) {
     const c10::Device dev = device();
-    const at::TensorOptions opts = at::TensorOptions().device(dev).dtype(dtype());
+    // Latents and the scheduler's arithmetic stay in float32 whatever the models compute in: a
+    // step adds a small update to the latents, which bfloat16's 8-bit mantissa would round away.
+    const at::TensorOptions opts = at::TensorOptions().device(dev).dtype(at::kFloat);
     const std::int64_t n = p.candidates;
     const bool guided = p.guidanceScale > 1.0;
     const std::int64_t c = m_movq.latentChannels();
@@ -192,7 +195,7 @@ Status KandinskyInpaintPipeline::runImpl(const InpaintTensors& in, const Inpaint
         if (Status s = imageEmbeddings(in, p, callbacks, noise, positive, negative); !s)
             return s;
     }
-    const at::Tensor embeds = guided ? at::cat({negative, positive}) : positive;
+    const at::Tensor embeds = (guided ? at::cat({negative, positive}) : positive).to(dtype());
     if (trace)
         trace->imageEmbeds = embeds;
     out.timings.prior = clock.lap(embeds);
@@ -220,7 +223,8 @@ Status KandinskyInpaintPipeline::runImpl(const InpaintTensors& in, const Inpaint
 
     // The image in [-1, 1], MoVQ-encoded without quantisation; the keep mask (1 = keep) on the
     // latent grid, eroded; the masked image formed in latent space.
-    const at::Tensor imageLatents = m_movq.encode((in.image.to(dev, at::kFloat) * 2 - 1).to(dtype()));
+    const at::Tensor imageLatents =
+        m_movq.encode((in.image.to(dev, at::kFloat) * 2 - 1).to(m_movqDtype)).to(at::kFloat);
     const std::int64_t h = imageLatents.size(2), w = imageLatents.size(3);
     const at::Tensor keepPixels = 1 - (in.mask.to(dev, at::kFloat) >= 0.5).to(at::kFloat);
     const at::Tensor keep = erodeKeepMask(at::upsample_nearest2d(keepPixels, {h, w})).to(opts);
@@ -258,7 +262,8 @@ Status KandinskyInpaintPipeline::runImpl(const InpaintTensors& in, const Inpaint
         // Kandinsky's pipeline omits scale_model_input; it is the identity for DDPM/DDIM and
         // needed for Euler-type samplers.
         x = at::cat({scheduler->scaleModelInput(x, i), unetMasked, unetKeep}, 1);
-        at::Tensor prediction = m_unet.forward(x, deviceTimesteps[i], at::Tensor(), embeds);
+        at::Tensor prediction =
+            m_unet.forward(x.to(dtype()), deviceTimesteps[i], at::Tensor(), embeds).to(at::kFloat);
         if (guided) {
             const auto parts = prediction.split(c, 1);
             const auto noiseHalves = parts[0].chunk(2);
@@ -297,7 +302,7 @@ Status KandinskyInpaintPipeline::runImpl(const InpaintTensors& in, const Inpaint
     out.timings.denoise = clock.lap(latents);
 
     latents = keep * imageLatents + (1 - keep) * latents;
-    const at::Tensor decoded = m_movq.decode(latents, true);
+    const at::Tensor decoded = m_movq.decode(latents.to(m_movqDtype), true);
     out.decoded = decoded;
     out.images = (decoded.to(at::kFloat) * 0.5 + 0.5).clamp(0, 1).to(at::kCPU);
     out.timings.autoencoder += clock.lap(decoded);

@@ -57,6 +57,7 @@ private:
 
     UNet2DConditionModel m_unet;
     VqModel m_movq;
+    c10::ScalarType m_movqDtype = c10::kFloat; // autoencoderDtype(dtype())
     std::optional<KandinskyPrior> m_prior;
     std::string m_priorRepoWanted; // what the model card names as its prior
     nlohmann::json m_schedulerConfig;

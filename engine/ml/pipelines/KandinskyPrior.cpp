@@ -166,7 +166,8 @@ Status KandinskyPrior::embed(const std::string& prompt, const std::string& negat
         return s;
     if (Status s = scheduler->setTimesteps(steps); !s)
         return s;
-    const at::TensorOptions opts = at::TensorOptions().device(m_device).dtype(m_dtype);
+    // The prior's latents and its scheduler's arithmetic stay in float32 (see the decoders).
+    const at::TensorOptions opts = at::TensorOptions().device(m_device).dtype(at::kFloat);
     const auto drawRows = [&] {
         std::vector<at::Tensor> parts;
         for (std::size_t r = 0; r < texts.size(); ++r)
@@ -179,7 +180,8 @@ Status KandinskyPrior::embed(const std::string& prompt, const std::string& negat
         if (callbacks.cancel && callbacks.cancel->load(std::memory_order_relaxed))
             return Status::cancelled();
         const at::Tensor x = guided ? at::cat({latents, latents}) : latents;
-        at::Tensor prediction = m_prior.forward(x, timesteps[i], projection, context, mask);
+        at::Tensor prediction =
+            m_prior.forward(x.to(m_dtype), timesteps[i], projection, context, mask).to(at::kFloat);
         if (guided) {
             const auto halves = prediction.chunk(2);
             prediction = halves[0] + guidanceScale * (halves[1] - halves[0]);
@@ -190,7 +192,7 @@ Status KandinskyPrior::embed(const std::string& prompt, const std::string& negat
             return s;
         latents = step.prevSample;
     }
-    const at::Tensor embeddings = m_prior.postProcessLatents(latents);
+    const at::Tensor embeddings = m_prior.postProcessLatents(latents).to(m_dtype);
     positive = embeddings.slice(0, 0, n);
     negative = texts.size() > 1 ? embeddings.slice(0, n, 2 * n) : m_zeroEmbedding.repeat({n, 1});
     return Status::ok();

@@ -68,9 +68,10 @@ Status StableDiffusionInpaintPipeline::load(const PipelineFolder& folder, c10::D
             !s)
             return s;
     }
-    // SD VAEs overflow in float16; diffusers upcasts them when the config says so.
+    // SD VAEs overflow in float16; diffusers upcasts them when the config says so. In bfloat16
+    // the decoder's pixels lose too much (autoencoderDtype).
     p->m_vaeUpcastsHalf = configBool(vaeConfig, "force_upcast", true);
-    p->m_vaeDtype = dtype == c10::kHalf && p->m_vaeUpcastsHalf ? c10::kFloat : dtype;
+    p->m_vaeDtype = dtype == c10::kHalf && p->m_vaeUpcastsHalf ? c10::kFloat : autoencoderDtype(dtype);
     StateDict weights;
     if (Status s = folder.loadWeights("text_encoder", device, dtype, weights); !s)
         return s;
@@ -119,7 +120,9 @@ Status StableDiffusionInpaintPipeline::runImpl(const InpaintTensors& in, const I
                                                const InpaintCallbacks& callbacks, InpaintOutput& out,
                                                InpaintTrace* trace) {
     const c10::Device dev = device();
-    const at::TensorOptions opts = at::TensorOptions().device(dev).dtype(dtype());
+    // Latents and the scheduler's arithmetic stay in float32 whatever the models compute in: a
+    // step adds a small update to the latents, which bfloat16's 8-bit mantissa would round away.
+    const at::TensorOptions opts = at::TensorOptions().device(dev).dtype(at::kFloat);
     const std::int64_t n = p.candidates;
     const bool guided = p.guidanceScale > 1.0;
     const bool nineChannels = hasInpaintingUnet();
@@ -218,7 +221,8 @@ Status StableDiffusionInpaintPipeline::runImpl(const InpaintTensors& in, const I
         x = scheduler->scaleModelInput(x, i);
         if (nineChannels)
             x = at::cat({x, unetMask, unetMasked}, 1);
-        at::Tensor prediction = m_unet.forward(x, deviceTimesteps[i], embeds, at::Tensor());
+        at::Tensor prediction =
+            m_unet.forward(x.to(dtype()), deviceTimesteps[i], embeds, at::Tensor()).to(at::kFloat);
         if (guided) {
             const auto halves = prediction.chunk(2);
             prediction = halves[0] + p.guidanceScale * (halves[1] - halves[0]);

@@ -7,6 +7,7 @@
 #include "tests/ml/CatchWithTorch.h"
 
 #include <ATen/ATen.h>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 
@@ -18,9 +19,9 @@ namespace {
 
 const std::string kFolder = LIMNER_SOURCE_DIR "/resources/models/limner-mini";
 
-std::unique_ptr<InpaintPipeline> loadMini() {
+std::unique_ptr<InpaintPipeline> loadMini(c10::ScalarType dtype = c10::kFloat) {
     std::unique_ptr<InpaintPipeline> p;
-    const Status s = InpaintPipeline::load(kFolder, c10::kCPU, c10::kFloat, p);
+    const Status s = InpaintPipeline::load(kFolder, c10::kCPU, dtype, p);
     INFO(s.message());
     REQUIRE(s.isOk());
     return p;
@@ -146,4 +147,19 @@ TEST_CASE("limner-mini's prompt steers the colour of what it paints, reproducibl
     REQUIRE(p->run(in, settings("a red circle", 4), {}, other).isOk());
     CHECK(at::equal(red.images, again.images));
     CHECK(!at::equal(red.images, other.images));
+}
+
+TEST_CASE("limner-mini in bfloat16 paints what it paints in float32 (PSNR >= 35 dB, same colour)",
+          "[ml][mini][bf16]") {
+    // bfloat16 is what "Auto" computes in on CPUs with AVX-512 BF16 or AMX.
+    const InpaintTensors in = blueScene();
+    InpaintOutput f32, bf16;
+    REQUIRE(loadMini(c10::kFloat)->run(in, settings("a red circle", 3), {}, f32).isOk());
+    REQUIRE(loadMini(c10::kBFloat16)->run(in, settings("a red circle", 3), {}, bf16).isOk());
+    const double mse =
+        (f32.images.to(at::kDouble) - bf16.images.to(at::kDouble)).pow(2).mean().item<double>();
+    const double db = mse <= 0 ? 99.0 : 10.0 * std::log10(1.0 / mse);
+    INFO("bfloat16 against float32: " << db << " dB");
+    CHECK(db >= 35.0);
+    CHECK(dominant(drawnColours(bf16.images, in.image).share) == "red");
 }
