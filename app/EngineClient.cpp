@@ -228,6 +228,14 @@ bool EngineClient::modelsSupported() {
     return engine::Engine::modelsSupported();
 }
 
+QString EngineClient::autoPrecisionLabel(const QString& device) {
+    std::string why;
+    const std::string dtype = engine::Engine::autoDtype(device.toStdString(), &why);
+    if (dtype.empty())
+        return QObject::tr("Auto");
+    return QObject::tr("Auto (%1: %2)").arg(QString::fromStdString(dtype), QString::fromStdString(why));
+}
+
 ModelFolder EngineClient::checkModel(const QString& folder, const QString& priorFolder) const {
     ModelFolder model;
     model.folder = QDir::cleanPath(QFileInfo(folder).absoluteFilePath());

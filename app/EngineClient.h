@@ -104,6 +104,8 @@ public:
 
     // False in builds without libtorch: then only the classical fills exist.
     static bool modelsSupported();
+    // "Auto (bfloat16: this CPU has AVX-512 BF16)": what the precision Auto means on `device`.
+    static QString autoPrecisionLabel(const QString& device);
     // Checks a model folder (without reading its tensors) and lists it. Empty on success;
     // otherwise the engine's message, and nothing is listed. Adding a listed folder again
     // checks it again. priorFolder: the prior pipeline a Kandinsky decoder runs with when it

@@ -115,8 +115,16 @@ ModelsPage::ModelsPage(app::EngineClient& client, QWidget* parent)
     m_dtype->setCurrentIndex(std::max(0, m_dtype->findData(settings.modelDtype)));
     m_device->setToolTip(tr("Auto runs models on the GPU (CUDA) when this build's libtorch has one, "
                             "otherwise on the CPU."));
-    m_dtype->setToolTip(tr("Auto is float16 on the GPU and float32 on the CPU. Half precision "
+    m_dtype->setToolTip(tr("Auto is float16 on the GPU; on the CPU bfloat16 where the CPU computes "
+                           "it natively (AVX-512 BF16 or AMX: about 2.5 times as fast as float32, "
+                           "pictures within 35 dB of float32's), float32 elsewhere. Half precision "
                            "needs half the memory."));
+    const auto showAuto = [this] {
+        m_dtype->setItemText(0,
+                             app::EngineClient::autoPrecisionLabel(m_device->currentData().toString()));
+    };
+    showAuto();
+    connect(m_device, qOverload<int>(&QComboBox::currentIndexChanged), this, showAuto);
 
     if (app::EngineClient::modelsSupported()) {
         m_note->setText(tr("Models run on the CPU unless this build's libtorch has CUDA; a job "

@@ -9,6 +9,7 @@
 #include "engine/service/estimate/ResidentModels.h"
 
 #ifdef LIMNER_HAVE_MODELS
+#include "engine/ml/nn/CpuCompute.h"
 #include "engine/service/model/DeviceProbe.h"
 #endif
 #ifdef __GLIBC__
@@ -92,11 +93,11 @@ Status validateOutpaint(const InpaintRequest& request) {
     return Status::ok();
 }
 
-bool cudaAvailable() {
+ComputeDevices computeDevices() {
 #ifdef LIMNER_HAVE_MODELS
-    return DeviceProbe::cudaAvailable();
+    return DeviceProbe::devices();
 #else
-    return false;
+    return {};
 #endif
 }
 
@@ -105,7 +106,7 @@ bool cudaAvailable() {
 void refreshDeviceFree(const DiffusionSettings& settings) {
 #ifdef LIMNER_HAVE_MODELS
     RunChoice choice;
-    if (JobEstimator::chooseRun(settings, DeviceProbe::cudaAvailable(), choice) && choice.onGpu())
+    if (JobEstimator::chooseRun(settings, DeviceProbe::devices(), choice) && choice.onGpu())
         AvailableMemory::setDeviceFree(DeviceProbe::freeDeviceMemory());
 #else
     (void)settings;
@@ -215,6 +216,10 @@ private:
     };
 
     void loop() {
+#ifdef LIMNER_HAVE_MODELS
+        // Debian's libtorch computes on one core unless told otherwise.
+        ml::CpuCompute::useAllCores();
+#endif
         for (;;) {
             std::shared_ptr<Job> job;
             std::function<void()> task;
@@ -391,7 +396,7 @@ void Engine::probeSpeed(const DiffusionSettings& settings, std::function<void()>
 #ifdef LIMNER_HAVE_MODELS
     m_worker->post([settings, done = std::move(done)] {
         RunChoice choice;
-        if (JobEstimator::chooseRun(settings, DeviceProbe::cudaAvailable(), choice)) {
+        if (JobEstimator::chooseRun(settings, DeviceProbe::devices(), choice)) {
             const std::string key = DeviceSpeeds::gemmKey(choice.key());
             if (DeviceSpeeds::get(key) <= 0)
                 DeviceSpeeds::record(key, DeviceProbe::gemmRate(choice));
@@ -416,7 +421,7 @@ Status Engine::estimate(const InpaintRequest& request, JobEstimate& out) {
     if (!entry->cost)
         return Status::ok(); // a classical fill
     RunChoice choice;
-    if (Status s = JobEstimator::chooseRun(request.diffusion, cudaAvailable(), choice); !s)
+    if (Status s = JobEstimator::chooseRun(request.diffusion, computeDevices(), choice); !s)
         return s;
     // A model runs at its native size whatever the region; the region is planned only for a
     // backend without one.
@@ -474,6 +479,26 @@ Status Engine::addModel(const std::string& folder, std::string& name, ModelDescr
 
 bool Engine::modelsSupported() {
     return BackendRegistry::modelsSupported();
+}
+
+std::string Engine::autoDtype(const std::string& device, std::string* why) {
+    DiffusionSettings settings;
+    settings.device = device;
+    settings.dtype = "auto";
+    RunChoice choice;
+    if (!JobEstimator::chooseRun(settings, computeDevices(), choice))
+        return {};
+    if (why) {
+#ifdef LIMNER_HAVE_MODELS
+        const std::string support = ml::CpuCompute::bfloat16Support();
+#else
+        const std::string support = "none";
+#endif
+        *why = choice.onGpu()               ? "the GPU computes float16 fastest"
+               : choice.dtype == "bfloat16" ? "this CPU has " + support
+                                            : "this CPU has no native bfloat16";
+    }
+    return choice.dtype;
 }
 
 Status Engine::validate(const InpaintRequest& request) {

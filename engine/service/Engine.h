@@ -82,6 +82,11 @@ public:
                            ModelDescription* description = nullptr,
                            const std::string& priorFolder = {});
     static bool modelsSupported();
+    // What a job on `device` ("auto", "cpu", "cuda") computes in when its precision is "auto"
+    // ("float16" on a GPU; "bfloat16" on a CPU that computes it natively, else "float32"),
+    // and why, in a few words for the settings ("this CPU has AVX-512 BF16"). Empty when the
+    // device cannot run here.
+    static std::string autoDtype(const std::string& device, std::string* why = nullptr);
     // Checks a request without running it (sizes, channels, empty mask, unknown backend).
     static Status validate(const InpaintRequest& request);
 

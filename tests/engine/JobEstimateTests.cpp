@@ -75,7 +75,7 @@ InpaintRequest runnableRequest(const std::string& backend) {
 JobEstimator::Run runAt(const ModelCost& model, const InpaintRequest& request, int side,
                         int candidates) {
     RunChoice choice;
-    REQUIRE(JobEstimator::chooseRun(request.diffusion, false, choice));
+    REQUIRE(JobEstimator::chooseRun(request.diffusion, ComputeDevices{}, choice));
     return JobEstimator::runFor(model, request, choice, side, side, candidates);
 }
 

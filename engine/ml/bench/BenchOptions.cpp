@@ -20,6 +20,48 @@ bool parseInteger(const std::string& text, std::int64_t minimum, std::int64_t& o
     }
 }
 
+// "float32@1/2,float32,bfloat16": dtype[@threads[/OpenBLAS threads]] per variant.
+Status parseVariants(const std::string& text, std::vector<BenchOptions::Variant>& out) {
+    out.clear();
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        const std::string item = text.substr(start, comma - start);
+        start = comma + 1;
+        if (item.empty())
+            continue;
+        BenchOptions::Variant v;
+        v.label = item;
+        const std::size_t at = item.find('@');
+        const std::string dtype = item.substr(0, at);
+        if (dtype == "float32")
+            v.dtype = c10::kFloat;
+        else if (dtype == "float16")
+            v.dtype = c10::kHalf;
+        else if (dtype == "bfloat16")
+            v.dtype = c10::kBFloat16;
+        else
+            return Status::badInput("--compare: unknown dtype \"" + dtype + "\" in \"" + item + "\"");
+        if (at != std::string::npos) {
+            const std::string counts = item.substr(at + 1);
+            const std::size_t slash = counts.find('/');
+            std::int64_t threads = 0, blas = 0;
+            if (!parseInteger(counts.substr(0, slash), 1, threads) || threads > 1024 ||
+                (slash != std::string::npos &&
+                 (!parseInteger(counts.substr(slash + 1), 1, blas) || blas > 1024)))
+                return Status::badInput("--compare: \"" + item +
+                                        "\" wants dtype@threads or dtype@threads/blas-threads");
+            v.threads = static_cast<int>(threads);
+            v.blasThreads = static_cast<int>(blas);
+        }
+        out.push_back(v);
+    }
+    if (out.size() < 2)
+        return Status::badInput(
+            "--compare wants two or more variants, e.g. float32@1,float32,bfloat16");
+    return Status::ok();
+}
+
 } // namespace
 
 const char* BenchOptions::usage() {
@@ -27,6 +69,7 @@ const char* BenchOptions::usage() {
            "                   [--height H --width W] [--batch B] [--iters N] [--warmup N]\n"
            "                   [--device cpu|cuda] [--dtype float32|float16|bfloat16] [--seed S]\n"
            "                   [--threads T] [--save FILE [--save-dtype float32|float16]]\n"
+           "                   [--compare dtype[@T[/B]],dtype[@T[/B]],...]\n"
            "       limner-bench pipeline --model DIR [--size S | --height H --width W] [--steps N]\n"
            "                   [--prior-steps N] [--guidance G] [--batch B] [--iters N] [--warmup N]\n"
            "                   [--device] [--dtype] [--threads T] [--attention-budget MiB]\n"
@@ -41,8 +84,13 @@ const char* BenchOptions::usage() {
            "alone; configs/sd15-inpainting and configs/kandinsky22-inpainting are the real models'\n"
            "configs). Prints the load time, each stage's time, the denoising steps' min/median/max\n"
            "and the peak resident memory (VmHWM) of the load and of each phase of a run.\n"
-           "--threads: libtorch's intra-op threads; default: libtorch's own choice, as the\n"
-           "editor's engine runs.\n"
+           "--threads: libtorch's intra-op threads; default: every usable core (LIMNER_THREADS or\n"
+           "OMP_NUM_THREADS when set), as the editor's engine runs; 1: libtorch's own default.\n"
+           "--compare: variants of one module (dtype[@threads], comma-separated) timed side by\n"
+           "side in one run, one call of each in turn; prints each one's median ms/call, CPU\n"
+           "seconds per call and its ratio to the first. dtype@T/B: T libtorch threads, B OpenBLAS\n"
+           "threads (default: the engine's, every core and 1). Before 2026-12-02 the engine ran\n"
+           "with libtorch's defaults here, float32@1/2 (e.g. float32@1/2,float32,bfloat16).\n"
            "--attention-budget: the score MiB one chunk of attention queries may hold (default:\n"
            "the engine's, 128; 0: each attention's whole score matrix at once).\n"
            "--conv-band: the input MiB one band of a large convolution may hold (default: the\n"
@@ -142,6 +190,8 @@ Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
                 o.saveDtype = c10::kHalf;
             else
                 s = Status::badInput("unknown --save-dtype \"" + value + "\" (float32, float16)");
+        } else if (arg == "--compare") {
+            s = parseVariants(value, o.compare);
         } else if (arg == "--dtype") {
             if (value == "float32")
                 o.dtype = c10::kFloat;
@@ -157,6 +207,8 @@ Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
         if (!s)
             return s;
     }
+    if (o.module == "pipeline" && !o.compare.empty())
+        return Status::badInput("--compare times one module's variants; name the module, not pipeline");
     if (o.module == "pipeline" && !o.saveFile.empty())
         return Status::badInput("--save writes one module's weights; name the module, not pipeline");
     if (o.module == "pipeline" ? o.modelDir.empty() : o.configDir.empty())

@@ -6,6 +6,7 @@
 #include <c10/core/ScalarType.h>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace limner::engine::ml {
 
@@ -31,6 +32,15 @@ struct BenchOptions {
     c10::ScalarType saveDtype = c10::kFloat;
     c10::Device device = c10::Device(c10::kCPU);
     c10::ScalarType dtype = c10::kFloat;
+    // --compare: variants of one module timed side by side in one run, call by call in turn
+    // (dtype, intra-op threads and OpenBLAS threads; 0 = the engine's choice). Empty: none.
+    struct Variant {
+        c10::ScalarType dtype = c10::kFloat;
+        int threads = 0;
+        int blasThreads = 0; // OpenBLAS's threads; 0 = the engine's choice (1)
+        std::string label;
+    };
+    std::vector<Variant> compare;
 
     static Status parse(int argc, char** argv, BenchOptions& out);
     static const char* usage();

@@ -7,11 +7,17 @@
 #include "engine/ml/bench/ProcessMemory.h"
 #include "engine/ml/nn/AttentionKernel.h"
 #include "engine/ml/nn/Conv2d.h"
+#include "engine/ml/nn/CpuCompute.h"
 
 #include <ATen/Parallel.h>
+#include <algorithm>
 #include <c10/core/InferenceMode.h>
 #include <cstdio>
+#include <ctime>
+#include <dlfcn.h>
 #include <iostream>
+#include <map>
+#include <vector>
 
 namespace {
 
@@ -24,7 +30,83 @@ int fail(const Status& status) {
     return status.code() == Status::Code::BadInput ? 2 : 1;
 }
 
+double cpuSeconds() {
+    timespec t{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+double medianOf(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n == 0 ? 0.0 : n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// --compare: each variant's module built once per dtype; then, round after round, one call of
+// each variant in turn, so a machine's changing load falls on all of them alike.
+int runComparison(const BenchOptions& options) {
+    const int engineThreads = CpuCompute::useAllCores();
+    using Setter = void (*)(int);
+    const auto setBlasThreads =
+        reinterpret_cast<Setter>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    std::map<c10::ScalarType, ModuleBenchmark> modules;
+    for (const BenchOptions::Variant& v : options.compare) {
+        if (modules.count(v.dtype))
+            continue;
+        BenchOptions o = options;
+        o.dtype = v.dtype;
+        if (Status s = ModuleBenchmark::prepare(o, modules[v.dtype]); !s)
+            return fail(s);
+    }
+    const ModuleBenchmark& first = modules.begin()->second;
+    std::printf("module %s (%s), %.2f M parameters, batch %lld; %d rounds after %d warm-up, one "
+                "call of each variant a round; engine threads %d\n",
+                options.module.c_str(), options.configDir.c_str(),
+                static_cast<double>(first.parameterCount()) / 1e6,
+                static_cast<long long>(options.batch), options.iterations, options.warmup,
+                engineThreads);
+    for (std::size_t c = 0; c < first.calls().size(); ++c) {
+        const std::size_t n = options.compare.size();
+        std::vector<std::vector<double>> wall(n), cpu(n);
+        try {
+            for (int round = 0; round < options.warmup + options.iterations; ++round) {
+                for (std::size_t i = 0; i < n; ++i) {
+                    const BenchOptions::Variant& v = options.compare[i];
+                    at::set_num_threads(v.threads > 0 ? v.threads : engineThreads);
+                    if (setBlasThreads)
+                        setBlasThreads(v.blasThreads > 0 ? v.blasThreads : 1);
+                    const ModuleBenchmark::Call& call = modules.at(v.dtype).calls()[c];
+                    const double cpuStart = cpuSeconds();
+                    const double ms = ModuleBenchmark::millisecondsPerCall(call, 0, 1);
+                    if (round >= options.warmup) {
+                        wall[i].push_back(ms);
+                        cpu[i].push_back(cpuSeconds() - cpuStart);
+                    }
+                }
+            }
+        } catch (const c10::Error& e) {
+            return fail(Status::internal(first.calls()[c].label + ": " + e.what_without_backtrace()));
+        }
+        const double base = medianOf(wall[0]);
+        for (std::size_t i = 0; i < n; ++i) {
+            const BenchOptions::Variant& v = options.compare[i];
+            const double ms = medianOf(wall[i]);
+            std::printf("%-20s %-14s threads %2d/%d  %10.2f ms/call (min %.2f)  cpu %7.2f s/call  "
+                        "%.2fx of %s\n",
+                        first.calls()[c].label.c_str(), v.label.c_str(),
+                        v.threads > 0 ? v.threads : engineThreads,
+                        v.blasThreads > 0 ? v.blasThreads : 1, ms,
+                        *std::min_element(wall[i].begin(), wall[i].end()), medianOf(cpu[i]),
+                        base > 0 ? ms / base : 0.0, options.compare[0].label.c_str());
+        }
+        std::fflush(stdout);
+    }
+    return 0;
+}
+
 int runModule(const BenchOptions& options) {
+    if (!options.compare.empty())
+        return runComparison(options);
     if (!options.saveFile.empty()) {
         std::int64_t parameters = 0;
         if (Status s = ModuleBenchmark::save(options, parameters); !s)
@@ -73,6 +155,8 @@ int main(int argc, char** argv) {
     }
     if (options.threads > 0)
         at::set_num_threads(options.threads);
+    else
+        CpuCompute::useAllCores(); // as the editor's engine does
     if (options.attentionBudgetMiB >= 0)
         AttentionKernel::setScoreBudgetBytes(options.attentionBudgetMiB << 20);
     if (options.convBandMiB >= 0)

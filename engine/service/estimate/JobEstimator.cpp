@@ -165,20 +165,21 @@ std::string advice(const ModelCost& model, const JobEstimator::Run& run,
 
 } // namespace
 
-Status JobEstimator::chooseRun(const DiffusionSettings& settings, bool cudaAvailable, RunChoice& out) {
+Status JobEstimator::chooseRun(const DiffusionSettings& settings, const ComputeDevices& devices,
+                               RunChoice& out) {
     RunChoice choice;
     if (settings.device == "cuda") {
-        if (!cudaAvailable)
+        if (!devices.cuda)
             return Status::deviceUnavailable(
                 "this build of libtorch has no CUDA device; choose the CPU in the settings");
         choice.device = "cuda";
     } else if (settings.device == "auto") {
-        choice.device = cudaAvailable ? "cuda" : "cpu";
+        choice.device = devices.cuda ? "cuda" : "cpu";
     } else if (settings.device != "cpu") {
         return Status::badInput("unknown device \"" + settings.device + "\"; use auto, cpu or cuda");
     }
     if (settings.dtype == "auto")
-        choice.dtype = choice.onGpu() ? "float16" : "float32";
+        choice.dtype = choice.onGpu() ? "float16" : devices.cpuBfloat16 ? "bfloat16" : "float32";
     else if (settings.dtype == "float32" || settings.dtype == "float16" || settings.dtype == "bfloat16")
         choice.dtype = settings.dtype;
     else

@@ -24,6 +24,13 @@ struct RunChoice {
     bool onGpu() const { return device == "cuda"; }
 };
 
+// What this computer computes on: whether libtorch sees a CUDA device, and whether the CPU
+// computes bfloat16 natively (AVX-512 BF16 or AMX; DeviceProbe::devices()).
+struct ComputeDevices {
+    bool cuda = false;
+    bool cpuBfloat16 = false;
+};
+
 // What a model costs to run, known when its folder is added, without loading it: its
 // description (parameters by role) and its family's activation arithmetic.
 struct ModelCost {
@@ -81,9 +88,10 @@ public:
     };
 
     // The device and dtype that settings ask for ("auto": CUDA when there is one; float16 on
-    // it, float32 on the CPU). Unknown names, CUDA without one and float16 on the CPU fail with
-    // a message saying what to choose.
-    static Status chooseRun(const DiffusionSettings& settings, bool cudaAvailable, RunChoice& out);
+    // it; on the CPU bfloat16 where it computes bfloat16 natively, float32 elsewhere). Unknown
+    // names, CUDA without one and float16 on the CPU fail with a message saying what to choose.
+    static Status chooseRun(const DiffusionSettings& settings, const ComputeDevices& devices,
+                            RunChoice& out);
     // Classifier-free guidance of a job: the request's, else the family's default (7.5 for
     // Stable Diffusion; 4 for Kandinsky, 1.5 when it has neither prompt nor image prompt).
     static double guidanceScale(const std::string& family, const InpaintRequest& request);

@@ -1,5 +1,7 @@
 #include "engine/service/model/DeviceProbe.h"
 
+#include "engine/ml/nn/CpuCompute.h"
+
 #include <ATen/ATen.h>
 #include <ATen/Context.h>
 #include <c10/core/InferenceMode.h>
@@ -24,6 +26,13 @@ c10::ScalarType scalarType(const std::string& dtype) {
 
 bool DeviceProbe::cudaAvailable() {
     return at::hasCUDA();
+}
+
+ComputeDevices DeviceProbe::devices() {
+    ComputeDevices d;
+    d.cuda = cudaAvailable();
+    d.cpuBfloat16 = ml::CpuCompute::hasFastBfloat16();
+    return d;
 }
 
 double DeviceProbe::gemmRate(const RunChoice& choice) {

@@ -13,6 +13,8 @@ namespace limner::engine {
 class DeviceProbe {
 public:
     static bool cudaAvailable();
+    // CUDA, and whether the CPU computes bfloat16 natively (CpuCompute); cheap, any thread.
+    static ComputeDevices devices();
     // Multiply-add rate of a short run of square matrix products (about 0.2 s) on the choice's
     // device and dtype, in FLOP/s; 0 when it cannot run there.
     static double gemmRate(const RunChoice& choice);

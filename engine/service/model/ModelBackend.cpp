@@ -191,7 +191,7 @@ Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& f
     const InpaintRequest& request = input.request;
     const DiffusionSettings& settings = request.diffusion;
     RunChoice run;
-    if (Status s = JobEstimator::chooseRun(settings, DeviceProbe::cudaAvailable(), run); !s)
+    if (Status s = JobEstimator::chooseRun(settings, DeviceProbe::devices(), run); !s)
         return s;
     const DeviceChoice choice = deviceChoice(run);
     if (monitor.stopRequested())
