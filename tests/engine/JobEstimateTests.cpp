@@ -322,3 +322,26 @@ TEST_CASE("a loaded model stays for classical fills, is freed by switching to an
     CHECK(eventually([] { return Engine::loadedModelCount() == 0; }));
     CHECK(eventually([&] { return residentKib() < before - long(mini32.modelBytes / 1024 / 2); }));
 }
+
+TEST_CASE("precision Auto is bfloat16 on a CPU that computes it natively, float32 on one that "
+          "does not, float16 on a GPU; a chosen precision is kept",
+          "[engine][estimate]") {
+    DiffusionSettings settings;
+    settings.device = "auto";
+    settings.dtype = "auto";
+    const auto choose = [&](bool cuda, bool cpuBfloat16) {
+        ComputeDevices devices;
+        devices.cuda = cuda;
+        devices.cpuBfloat16 = cpuBfloat16;
+        RunChoice choice;
+        REQUIRE(JobEstimator::chooseRun(settings, devices, choice));
+        return choice.device + "/" + choice.dtype;
+    };
+    CHECK(choose(false, true) == "cpu/bfloat16");
+    CHECK(choose(false, false) == "cpu/float32");
+    CHECK(choose(true, true) == "cuda/float16");
+    settings.device = "cpu";
+    CHECK(choose(true, true) == "cpu/bfloat16");
+    settings.dtype = "float32";
+    CHECK(choose(false, true) == "cpu/float32");
+}
