@@ -217,8 +217,8 @@ private:
 
     void loop() {
 #ifdef LIMNER_HAVE_MODELS
-        // Debian's libtorch computes on one core unless told otherwise.
-        ml::CpuCompute::useAllCores();
+        // libtorch's own thread settings unless the user set LIMNER_THREADS (see CpuCompute).
+        ml::CpuCompute::applyUserChoice();
 #endif
         for (;;) {
             std::shared_ptr<Job> job;

@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <c10/core/InferenceMode.h>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
-#include <dlfcn.h>
 #include <iostream>
 #include <map>
 #include <vector>
@@ -45,10 +45,10 @@ double medianOf(std::vector<double> v) {
 // --compare: each variant's module built once per dtype; then, round after round, one call of
 // each variant in turn, so a machine's changing load falls on all of them alike.
 int runComparison(const BenchOptions& options) {
-    const int engineThreads = CpuCompute::useAllCores();
-    using Setter = void (*)(int);
-    const auto setBlasThreads =
-        reinterpret_cast<Setter>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    const int engineThreads = CpuCompute::applyUserChoice();
+    // OpenBLAS's own count cannot be read back portably: libtorch's default pool is one thread
+    // per core, LIMNER_THREADS sets it to one.
+    const int engineBlas = std::getenv("LIMNER_THREADS") ? 1 : CpuCompute::usableCores();
     std::map<c10::ScalarType, ModuleBenchmark> modules;
     for (const BenchOptions::Variant& v : options.compare) {
         if (modules.count(v.dtype))
@@ -72,9 +72,10 @@ int runComparison(const BenchOptions& options) {
             for (int round = 0; round < options.warmup + options.iterations; ++round) {
                 for (std::size_t i = 0; i < n; ++i) {
                     const BenchOptions::Variant& v = options.compare[i];
-                    at::set_num_threads(v.threads > 0 ? v.threads : engineThreads);
-                    if (setBlasThreads)
-                        setBlasThreads(v.blasThreads > 0 ? v.blasThreads : 1);
+                    if (v.threads > 0)
+                        CpuCompute::setThreads(v.threads, v.blasThreads > 0 ? v.blasThreads : 1);
+                    else
+                        CpuCompute::setThreads(engineThreads, engineBlas);
                     const ModuleBenchmark::Call& call = modules.at(v.dtype).calls()[c];
                     const double cpuStart = cpuSeconds();
                     const double ms = ModuleBenchmark::millisecondsPerCall(call, 0, 1);
@@ -95,7 +96,7 @@ int runComparison(const BenchOptions& options) {
                         "%.2fx of %s\n",
                         first.calls()[c].label.c_str(), v.label.c_str(),
                         v.threads > 0 ? v.threads : engineThreads,
-                        v.blasThreads > 0 ? v.blasThreads : 1, ms,
+                        v.threads > 0 ? (v.blasThreads > 0 ? v.blasThreads : 1) : engineBlas, ms,
                         *std::min_element(wall[i].begin(), wall[i].end()), medianOf(cpu[i]),
                         base > 0 ? ms / base : 0.0, options.compare[0].label.c_str());
         }
@@ -156,7 +157,7 @@ int main(int argc, char** argv) {
     if (options.threads > 0)
         at::set_num_threads(options.threads);
     else
-        CpuCompute::useAllCores(); // as the editor's engine does
+        CpuCompute::applyUserChoice(); // as the editor's engine does
     if (options.attentionBudgetMiB >= 0)
         AttentionKernel::setScoreBudgetBytes(options.attentionBudgetMiB << 20);
     if (options.convBandMiB >= 0)

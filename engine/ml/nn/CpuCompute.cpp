@@ -1,6 +1,7 @@
 #include "engine/ml/nn/CpuCompute.h"
 
 #include <ATen/Parallel.h>
+#include <algorithm>
 #include <cstdlib>
 #include <dlfcn.h>
 #include <sched.h>
@@ -66,17 +67,17 @@ int CpuCompute::usableCores() {
     return n > 0 ? static_cast<int>(n) : 1;
 }
 
-int CpuCompute::useAllCores() {
-    int threads = positiveFromEnvironment("LIMNER_THREADS");
-    if (threads == 0)
-        threads = positiveFromEnvironment("OMP_NUM_THREADS");
-    if (threads == 0)
-        threads = usableCores();
-    at::set_num_threads(threads);
+void CpuCompute::setThreads(int n, int blas) {
+    at::set_num_threads(std::max(1, n));
     using Setter = void (*)(int);
     if (const auto set = reinterpret_cast<Setter>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-        set(1);
-    return threads;
+        set(std::max(1, blas));
+}
+
+int CpuCompute::applyUserChoice() {
+    if (const int threads = positiveFromEnvironment("LIMNER_THREADS"); threads > 0)
+        setThreads(threads, 1);
+    return at::get_num_threads();
 }
 
 bool CpuCompute::hasAvx512Bf16() {
