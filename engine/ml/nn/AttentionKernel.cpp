@@ -106,8 +106,11 @@ at::Tensor AttentionKernel::attend(const at::Tensor& q, const at::Tensor& k, con
 #ifdef LIMNER_HAVE_SDPA_SCALE
     // The fused kernels accumulate in float32 internally, which is what upcasting asks for.
     (void)upcastSoftmax;
-    at::Tensor m = mask.defined() ? mask.to(q.scalar_type()) : mask;
-    return at::scaled_dot_product_attention(q, k, v, m, 0.0, false, scale);
+    // No mask is an empty optional: an undefined tensor in the optional counts as a mask there,
+    // whose dtype (none) the input check refuses.
+    if (!mask.defined())
+        return at::scaled_dot_product_attention(q, k, v, {}, 0.0, false, scale);
+    return at::scaled_dot_product_attention(q, k, v, mask.to(q.scalar_type()), 0.0, false, scale);
 #else
     // Under autograd every chunk's probabilities are kept for the backward pass anyway: the
     // product runs whole there, as it always did.
