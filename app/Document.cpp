@@ -46,6 +46,7 @@ void Document::reset(const QImage& image, const QString& layerName) {
     d->strokeSnapshot = QImage();
     d->layers.clear();
     d->canvasSize = image.size();
+    d->composite.reset(image.size());
     d->mask = emptyMask(image.size());
     d->activeLayerId = -1;
     d->staging.clear();
@@ -82,6 +83,7 @@ bool Document::resetFromLayers(const QSize& canvasSize, const std::vector<Layer>
     d->strokeActive = false;
     d->strokeSnapshot = QImage();
     d->canvasSize = canvasSize;
+    d->composite.reset(canvasSize);
     d->layers = layers;
     for (Layer& layer : d->layers) {
         if (layer.pixels.format() != QImage::Format_ARGB32_Premultiplied)
@@ -146,30 +148,28 @@ void Document::setActiveLayerId(int id) {
 }
 
 QImage Document::flatten() const {
-    return flatten(canvasRect());
+    return d->composite.image(0, canvasRect(), d->layers);
 }
 
 QImage Document::flatten(const QRect& rect) const {
     if (rect.isEmpty())
         return {};
+    const QRect visible = rect.intersected(canvasRect());
+    if (visible == rect)
+        return d->composite.image(0, rect, d->layers).copy(rect);
     QImage out(rect.size(), QImage::Format_ARGB32_Premultiplied);
     out.fill(Qt::transparent);
-    const QRect visible = rect.intersected(canvasRect());
     if (visible.isEmpty())
         return out;
+    const QImage& composite = d->composite.image(0, visible, d->layers);
     QPainter painter(&out);
-    painter.setCompositionMode(QPainter::CompositionMode_SourceOver);
-    painter.translate(-rect.topLeft());
-    // Content past the canvas edge is not part of the picture.
-    painter.setClipRect(visible);
-    for (const Layer& layer : d->layers) {
-        if (!layer.visible || layer.opacity <= 0.0 || !layer.canvasRect().intersects(visible))
-            continue;
-        painter.setOpacity(layer.opacity);
-        painter.drawImage(layer.offset, layer.pixels);
-    }
-    painter.end();
+    painter.setCompositionMode(QPainter::CompositionMode_Source);
+    painter.drawImage(visible.topLeft() - rect.topLeft(), composite, visible);
     return out;
+}
+
+const QImage& Document::composite(int level, const QRect& levelRect) const {
+    return d->composite.image(level, levelRect, d->layers);
 }
 
 const QImage& Document::mask() const {

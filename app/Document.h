@@ -51,9 +51,15 @@ public:
     void setActiveLayerId(int id);  // selection only; not an undo step
 
     // Composites the visible layers (opacity, offsets, source-over) onto a transparent canvas.
-    // ARGB32_Premultiplied, canvas-sized; rect limits the work to part of the canvas.
+    // ARGB32_Premultiplied, canvas-sized; rect limits the work to part of the canvas. The
+    // composite is kept between calls (LayerComposite) and redone only where layers changed;
+    // it equals LayerComposite::fromScratch() pixel for pixel.
     QImage flatten() const;
     QImage flatten(const QRect& canvasRect) const;
+    // The composite at a level of detail (LayerComposite: level 0 is full size, level k has one
+    // pixel per 2^k × 2^k canvas pixels), current inside levelRect (level coordinates). For
+    // views: the reference is valid until the next change or call of flatten()/composite().
+    const QImage& composite(int level, const QRect& levelRect) const;
 
     // The mask: Format_Grayscale8, canvas-sized, 255 = regenerate, 0 = keep.
     const QImage& mask() const;
