@@ -5,6 +5,7 @@
 #include "app/DocumentPrivate.h"
 #include "app/ImageConvert.h"
 #include "app/MaskEditCommand.h"
+#include "app/MaskMorphology.h"
 #include "app/MergeDownCommand.h"
 #include "app/MoveLayerCommand.h"
 #include "app/RemoveLayerCommand.h"
@@ -343,6 +344,22 @@ bool Document::setMaskRegion(const QImage& newMask, const QString& undoText) {
     return true;
 }
 
+qint64 Document::maskKey() const {
+    return d->mask.cacheKey();
+}
+
+bool Document::applyMaskEdit(qint64 basis, const QRect& changed, const QImage& before,
+                             const QImage& after, const QString& undoText) {
+    if (d->strokeActive || basis != maskKey() || changed.isEmpty() || !canvasRect().contains(changed) ||
+        before.size() != changed.size() || after.size() != changed.size())
+        return false;
+    d->undoStack.push(new MaskEditCommand(*this, changed,
+                                          before.convertToFormat(QImage::Format_Grayscale8),
+                                          after.convertToFormat(QImage::Format_Grayscale8), false,
+                                          undoText.isEmpty() ? tr("Set Mask") : undoText));
+    return true;
+}
+
 void Document::invertMask() {
     if (d->mask.isNull())
         return;
@@ -360,17 +377,13 @@ void Document::clearMask() {
 void Document::growMask(int px) {
     if (d->mask.isNull() || px <= 0)
         return;
-    namespace imaging = engine::imaging;
-    setMaskRegion(ImageConvert::toQImage(imaging::growMask(ImageConvert::toEngineMask(d->mask), px)),
-                  tr("Grow Mask"));
+    setMaskRegion(MaskMorphology::grow(d->mask, px), tr("Grow Mask"));
 }
 
 void Document::shrinkMask(int px) {
     if (d->mask.isNull() || px <= 0)
         return;
-    namespace imaging = engine::imaging;
-    setMaskRegion(ImageConvert::toQImage(imaging::shrinkMask(ImageConvert::toEngineMask(d->mask), px)),
-                  tr("Shrink Mask"));
+    setMaskRegion(MaskMorphology::shrink(d->mask, px), tr("Shrink Mask"));
 }
 
 const StagingHistory& Document::stagingHistory() const {

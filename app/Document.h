@@ -90,8 +90,17 @@ public:
     void cancelMaskStroke();
 
     bool setMaskRegion(const QImage& newMask, const QString& undoText); // whole-mask replace
+    // Changes whenever the mask's pixels may have changed; equal keys mean the same pixels.
+    qint64 maskKey() const;
+    // A mask edit computed away from the GUI thread (MaskResizeTask): before and after hold the
+    // changed rectangle's pixels. One undo step, provided the mask is still the one whose
+    // maskKey() was basis and no stroke is live; otherwise false, and nothing changes.
+    bool applyMaskEdit(qint64 basis, const QRect& changed, const QImage& before, const QImage& after,
+                       const QString& undoText);
     void invertMask();
     void clearMask();
+    // Grow or shrink on this thread (MaskMorphology, parallel); MaskResizeTask does it in the
+    // background.
     void growMask(int px);
     void shrinkMask(int px);
 
