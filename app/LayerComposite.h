@@ -24,6 +24,9 @@ namespace limner::app {
 // box-filtered level 0 by rounding, and where translucent layers overlap within one block
 // (source-over does not commute with averaging).
 //
+// Memory: a level's composite and its kept stack are level-sized images that take memory only
+// where they were composited; the box-filtered layers of level k take 1/4^k of the layers'.
+//
 // Requirements: used by one thread at a time; every change of the layers is reported (reset,
 //   layerChanged, stackChanged) before the next image() with those layers.
 // Guarantees: image() blends on the global thread pool and returns when it is done; the calling

@@ -223,15 +223,26 @@ void CanvasView::drawComposite(QPainter& painter, const QRect& widgetClip) const
 }
 
 void CanvasView::drawMaskOverlay(QPainter& painter, const QRect& widgetClip) {
+    // Only where the mask is set: an empty mask costs nothing to draw.
+    const QRegion covered = m_maskOverlay.coverage(m_document.mask(), widgetToCanvasRect(widgetClip));
+    if (covered.isEmpty())
+        return;
     const int level = compositeLevel();
     const int scale = app::LayerComposite::scaleOfLevel(level);
+    QRegion coveredWidget;
+    for (const QRect& r : covered)
+        coveredWidget |= canvasToWidget(QRectF(r)).toAlignedRect();
+    const QRect clip = coveredWidget.boundingRect().intersected(widgetClip);
     const QRect levelRect =
-        app::LayerComposite::levelRect(m_document.canvasSize(), level, widgetToCanvasRect(widgetClip));
+        app::LayerComposite::levelRect(m_document.canvasSize(), level, widgetToCanvasRect(clip));
     if (levelRect.isEmpty())
         return;
+    painter.save();
+    painter.setClipRegion(coveredWidget, Qt::IntersectClip);
     painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom * scale < 1.0);
     drawCanvasImage(painter, m_maskOverlay.image(m_document.mask(), level, levelRect), QPoint(0, 0),
-                    widgetClip, scale);
+                    clip, scale);
+    painter.restore();
 }
 
 void CanvasView::drawPreviewPastCanvas(QPainter& painter, const QRectF& canvasWidget,

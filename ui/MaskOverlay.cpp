@@ -52,6 +52,60 @@ MaskOverlay::MaskOverlay()
 void MaskOverlay::invalidate(const QRect& canvasRect) {
     if (m_level > 0 && !m_reduced.isNull())
         m_stale |= app::LayerComposite::levelRect(m_canvas, m_level, canvasRect);
+    const QRect r = canvasRect.intersected(QRect(QPoint(0, 0), m_tilesCanvas));
+    if (r.isEmpty())
+        return;
+    for (int ty = r.top() / kTile; ty <= r.bottom() / kTile; ++ty)
+        for (int tx = r.left() / kTile; tx <= r.right() / kTile; ++tx)
+            m_tiles[std::size_t(ty * m_tileColumns + tx)] = Tile::Unknown;
+}
+
+QRegion MaskOverlay::coverage(const QImage& mask, const QRect& canvasRect) {
+    if (mask.isNull())
+        return {};
+    if (mask.size() != m_tilesCanvas) {
+        m_tilesCanvas = mask.size();
+        m_tileColumns = (mask.width() + kTile - 1) / kTile;
+        m_tiles.assign(std::size_t(m_tileColumns) * std::size_t((mask.height() + kTile - 1) / kTile),
+                       Tile::Unknown);
+    }
+    const QRect r = canvasRect.intersected(mask.rect());
+    if (r.isEmpty())
+        return {};
+    std::vector<int> unknown;
+    for (int ty = r.top() / kTile; ty <= r.bottom() / kTile; ++ty)
+        for (int tx = r.left() / kTile; tx <= r.right() / kTile; ++tx)
+            if (m_tiles[std::size_t(ty * m_tileColumns + tx)] == Tile::Unknown)
+                unknown.push_back(ty * m_tileColumns + tx);
+    QtConcurrent::blockingMap(unknown, [&](int index) {
+        const QRect tile =
+            QRect((index % m_tileColumns) * kTile, (index / m_tileColumns) * kTile, kTile, kTile)
+                .intersected(mask.rect());
+        uchar any = 0;
+        for (int y = tile.top(); y <= tile.bottom() && !any; ++y) {
+            const uchar* row = mask.constScanLine(y) + tile.left();
+            for (int x = 0; x < tile.width(); ++x)
+                any |= row[x];
+        }
+        m_tiles[std::size_t(index)] = any ? Tile::Set : Tile::Empty;
+    });
+    QRegion covered;
+    for (int ty = r.top() / kTile; ty <= r.bottom() / kTile; ++ty) {
+        // One rectangle per run of set tiles keeps the region small.
+        int tx = r.left() / kTile;
+        const int last = r.right() / kTile;
+        while (tx <= last) {
+            if (m_tiles[std::size_t(ty * m_tileColumns + tx)] != Tile::Set) {
+                ++tx;
+                continue;
+            }
+            const int first = tx;
+            while (tx <= last && m_tiles[std::size_t(ty * m_tileColumns + tx)] == Tile::Set)
+                ++tx;
+            covered |= QRect(first * kTile, ty * kTile, (tx - first) * kTile, kTile);
+        }
+    }
+    return covered.intersected(r);
 }
 
 QImage MaskOverlay::image(const QImage& mask, int level, const QRect& levelRect) {

@@ -3,10 +3,12 @@
 #include "ui/CanvasView.h"
 #include "ui/LayersPanel.h"
 #include "ui/MainWindow.h"
+#include "ui/MaskBrushTool.h"
 #include "ui/MaskResizeProgress.h"
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QPaintEvent>
 #include <QPainter>
 #include <QProgressBar>
 #include <QSignalSpy>
@@ -19,6 +21,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <vector>
 
 using namespace limner;
 
@@ -97,7 +100,55 @@ double differenceFromComposite(ui::CanvasView& canvas, const app::Document& docu
     return sum / (3.0 * got.width() * got.height());
 }
 
+// The rectangles of a widget's paint events.
+class PaintRects : public QObject {
+public:
+    std::vector<QRect> rects;
+    bool eventFilter(QObject*, QEvent* event) override {
+        if (event->type() == QEvent::Paint)
+            rects.push_back(static_cast<QPaintEvent*>(event)->rect());
+        return false;
+    }
+};
+
 } // namespace
+
+TEST_CASE("a brush stroke on a big canvas repaints only around the brush", "[ui][canvas][big]") {
+    app::Document document;
+    makeBigDocument(document, QSize(5000, 3600));
+    ui::CanvasView canvas(document);
+    ui::MaskBrushTool brush(document, ui::MaskBrushTool::Mode::Paint);
+    brush.setDiameter(40);
+    canvas.setTool(&brush);
+    canvas.resize(1200, 800);
+    canvas.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&canvas));
+    for (const bool zoomedOut : {false, true}) {
+        if (zoomedOut)
+            canvas.zoomToFit();
+        else
+            canvas.zoomToActualSize();
+        QCoreApplication::processEvents();
+        PaintRects painted;
+        canvas.installEventFilter(&painted);
+        const QPointF at = canvas.widgetToCanvas(zoomedOut ? QPointF(300, 250) : QPointF(600, 400));
+        brush.press(at, Qt::NoModifier);
+        QCoreApplication::processEvents();
+        brush.move(at + QPointF(30, 0), Qt::NoModifier);
+        QCoreApplication::processEvents();
+        brush.release(at + QPointF(30, 0), Qt::NoModifier);
+        QCoreApplication::processEvents();
+        canvas.removeEventFilter(&painted);
+        REQUIRE_FALSE(painted.rects.empty());
+        const qreal zoom = canvas.zoom();
+        for (const QRect& r : painted.rects) {
+            INFO("zoom " << zoom << ", painted " << r.width() << "×" << r.height());
+            CHECK(r.width() <= (40 + 30) * zoom + 12);
+            CHECK(r.height() <= 40 * zoom + 12);
+        }
+    }
+    CHECK(document.undoStack()->count() == 2);
+}
 
 TEST_CASE("a big picture shows the same on the canvas zoomed out and at full size, mask included, "
           "while layer changes are drawn from the kept composite",
