@@ -6,6 +6,7 @@
 #include <QtConcurrentMap>
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace limner::ui {
@@ -14,7 +15,22 @@ namespace {
 
 const QColor kMaskTint(255, 40, 40);
 constexpr int kMaskTintAlpha = 110; // overlay opacity where the mask is 255
-constexpr int kBandRows = 16;       // level rows per unit of parallel work
+
+// The sum of n bytes, eight at a time.
+std::uint32_t sumBytes(const uchar* p, int n) {
+    std::uint32_t sum = 0;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t v;
+        std::memcpy(&v, p + i, 8);
+        v = (v & 0x00FF00FF00FF00FFull) + ((v >> 8) & 0x00FF00FF00FF00FFull);
+        v = (v & 0x0000FFFF0000FFFFull) + ((v >> 16) & 0x0000FFFF0000FFFFull);
+        sum += std::uint32_t(v) + std::uint32_t(v >> 32);
+    }
+    for (; i < n; ++i)
+        sum += p[i];
+    return sum;
+}
 
 // Each byte of r (level coordinates) becomes the mean of the mask bytes in its block.
 void reduce(const QImage& mask, int level, const QRect& r, uchar* out, qsizetype outBytesPerLine) {
@@ -24,12 +40,12 @@ void reduce(const QImage& mask, int level, const QRect& r, uchar* out, qsizetype
         std::fill(sums.begin(), sums.end(), 0u);
         const int y0 = ly * s;
         const int y1 = std::min(y0 + s, mask.height());
-        const int x0 = r.left() * s;
-        const int x1 = std::min((r.right() + 1) * s, mask.width());
         for (int y = y0; y < y1; ++y) {
             const uchar* row = mask.constScanLine(y);
-            for (int x = x0; x < x1; ++x)
-                sums[std::size_t((x >> level) - r.left())] += row[x];
+            for (int lx = r.left(); lx <= r.right(); ++lx) {
+                const int x = lx * s;
+                sums[std::size_t(lx - r.left())] += sumBytes(row + x, std::min(s, mask.width() - x));
+            }
         }
         uchar* line = out + qsizetype(ly) * outBytesPerLine;
         for (int lx = r.left(); lx <= r.right(); ++lx) {
@@ -58,6 +74,17 @@ void MaskOverlay::invalidate(const QRect& canvasRect) {
     for (int ty = r.top() / kTile; ty <= r.bottom() / kTile; ++ty)
         for (int tx = r.left() / kTile; tx <= r.right() / kTile; ++tx)
             m_tiles[std::size_t(ty * m_tileColumns + tx)] = Tile::Unknown;
+}
+
+bool MaskOverlay::knownEmpty(const QImage& mask, const QRect& canvasRect) const {
+    if (mask.size() != m_tilesCanvas)
+        return false;
+    const QRect r = canvasRect.intersected(mask.rect());
+    for (int ty = r.top() / kTile; ty <= r.bottom() / kTile; ++ty)
+        for (int tx = r.left() / kTile; tx <= r.right() / kTile; ++tx)
+            if (m_tiles[std::size_t(ty * m_tileColumns + tx)] != Tile::Empty)
+                return false;
+    return true;
 }
 
 QRegion MaskOverlay::coverage(const QImage& mask, const QRect& canvasRect) {
@@ -130,15 +157,29 @@ QImage MaskOverlay::image(const QImage& mask, int level, const QRect& levelRect)
     const QRegion work = m_stale.intersected(levelRect.intersected(m_reduced.rect()));
     if (work.isEmpty())
         return m_reduced;
-    std::vector<QRect> bands;
+    // Cells of whole tiles: a cell where the mask is known to be empty needs no reading.
+    const int cell = std::max(1, kTile >> level);
+    std::vector<QRect> cells;
     for (const QRect& r : work) {
-        for (int y = r.top(); y <= r.bottom(); y += kBandRows)
-            bands.emplace_back(r.left(), y, r.width(), std::min(kBandRows, r.bottom() + 1 - y));
+        for (int y = r.top(); y <= r.bottom(); y = (y / cell + 1) * cell) {
+            for (int x = r.left(); x <= r.right(); x = (x / cell + 1) * cell) {
+                cells.push_back(
+                    QRect(QPoint(x, y), QPoint(std::min(r.right(), (x / cell + 1) * cell - 1),
+                                               std::min(r.bottom(), (y / cell + 1) * cell - 1))));
+            }
+        }
     }
     uchar* const out = m_reduced.bits();
     const qsizetype bytesPerLine = m_reduced.bytesPerLine();
-    QtConcurrent::blockingMap(bands,
-                              [&](const QRect& band) { reduce(mask, level, band, out, bytesPerLine); });
+    const int s = app::LayerComposite::scaleOfLevel(level);
+    QtConcurrent::blockingMap(cells, [&](const QRect& c) {
+        if (knownEmpty(mask, QRect(c.topLeft() * s, c.size() * s))) {
+            for (int y = c.top(); y <= c.bottom(); ++y)
+                std::memset(out + qsizetype(y) * bytesPerLine + c.left(), 0, std::size_t(c.width()));
+            return;
+        }
+        reduce(mask, level, c, out, bytesPerLine);
+    });
     m_stale -= work;
     return m_reduced;
 }

@@ -33,6 +33,9 @@ private:
     enum class Tile : uchar { Unknown, Empty, Set };
     static constexpr int kTile = 128;
 
+    // True when every tile under canvasRect was looked at and found empty.
+    bool knownEmpty(const QImage& mask, const QRect& canvasRect) const;
+
     QList<QRgb> m_colours;
     int m_level = 0;
     QSize m_canvas;
