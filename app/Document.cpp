@@ -5,6 +5,7 @@
 #include "app/DocumentPrivate.h"
 #include "app/ImageConvert.h"
 #include "app/MaskEditCommand.h"
+#include "app/MaskMorphology.h"
 #include "app/MergeDownCommand.h"
 #include "app/MoveLayerCommand.h"
 #include "app/RemoveLayerCommand.h"
@@ -46,6 +47,7 @@ void Document::reset(const QImage& image, const QString& layerName) {
     d->strokeSnapshot = QImage();
     d->layers.clear();
     d->canvasSize = image.size();
+    d->composite.reset(image.size());
     d->mask = emptyMask(image.size());
     d->activeLayerId = -1;
     d->staging.clear();
@@ -82,6 +84,7 @@ bool Document::resetFromLayers(const QSize& canvasSize, const std::vector<Layer>
     d->strokeActive = false;
     d->strokeSnapshot = QImage();
     d->canvasSize = canvasSize;
+    d->composite.reset(canvasSize);
     d->layers = layers;
     for (Layer& layer : d->layers) {
         if (layer.pixels.format() != QImage::Format_ARGB32_Premultiplied)
@@ -146,30 +149,28 @@ void Document::setActiveLayerId(int id) {
 }
 
 QImage Document::flatten() const {
-    return flatten(canvasRect());
+    return d->composite.image(0, canvasRect(), d->layers);
 }
 
 QImage Document::flatten(const QRect& rect) const {
     if (rect.isEmpty())
         return {};
+    const QRect visible = rect.intersected(canvasRect());
+    if (visible == rect)
+        return d->composite.image(0, rect, d->layers).copy(rect);
     QImage out(rect.size(), QImage::Format_ARGB32_Premultiplied);
     out.fill(Qt::transparent);
-    const QRect visible = rect.intersected(canvasRect());
     if (visible.isEmpty())
         return out;
+    const QImage& composite = d->composite.image(0, visible, d->layers);
     QPainter painter(&out);
-    painter.setCompositionMode(QPainter::CompositionMode_SourceOver);
-    painter.translate(-rect.topLeft());
-    // Content past the canvas edge is not part of the picture.
-    painter.setClipRect(visible);
-    for (const Layer& layer : d->layers) {
-        if (!layer.visible || layer.opacity <= 0.0 || !layer.canvasRect().intersects(visible))
-            continue;
-        painter.setOpacity(layer.opacity);
-        painter.drawImage(layer.offset, layer.pixels);
-    }
-    painter.end();
+    painter.setCompositionMode(QPainter::CompositionMode_Source);
+    painter.drawImage(visible.topLeft() - rect.topLeft(), composite, visible);
     return out;
+}
+
+const QImage& Document::composite(int level, const QRect& levelRect) const {
+    return d->composite.image(level, levelRect, d->layers);
 }
 
 const QImage& Document::mask() const {
@@ -343,6 +344,22 @@ bool Document::setMaskRegion(const QImage& newMask, const QString& undoText) {
     return true;
 }
 
+qint64 Document::maskKey() const {
+    return d->mask.cacheKey();
+}
+
+bool Document::applyMaskEdit(qint64 basis, const QRect& changed, const QImage& before,
+                             const QImage& after, const QString& undoText) {
+    if (d->strokeActive || basis != maskKey() || changed.isEmpty() || !canvasRect().contains(changed) ||
+        before.size() != changed.size() || after.size() != changed.size())
+        return false;
+    d->undoStack.push(new MaskEditCommand(*this, changed,
+                                          before.convertToFormat(QImage::Format_Grayscale8),
+                                          after.convertToFormat(QImage::Format_Grayscale8), false,
+                                          undoText.isEmpty() ? tr("Set Mask") : undoText));
+    return true;
+}
+
 void Document::invertMask() {
     if (d->mask.isNull())
         return;
@@ -360,17 +377,13 @@ void Document::clearMask() {
 void Document::growMask(int px) {
     if (d->mask.isNull() || px <= 0)
         return;
-    namespace imaging = engine::imaging;
-    setMaskRegion(ImageConvert::toQImage(imaging::growMask(ImageConvert::toEngineMask(d->mask), px)),
-                  tr("Grow Mask"));
+    setMaskRegion(MaskMorphology::grow(d->mask, px), tr("Grow Mask"));
 }
 
 void Document::shrinkMask(int px) {
     if (d->mask.isNull() || px <= 0)
         return;
-    namespace imaging = engine::imaging;
-    setMaskRegion(ImageConvert::toQImage(imaging::shrinkMask(ImageConvert::toEngineMask(d->mask), px)),
-                  tr("Shrink Mask"));
+    setMaskRegion(MaskMorphology::shrink(d->mask, px), tr("Shrink Mask"));
 }
 
 const StagingHistory& Document::stagingHistory() const {

@@ -51,9 +51,15 @@ public:
     void setActiveLayerId(int id);  // selection only; not an undo step
 
     // Composites the visible layers (opacity, offsets, source-over) onto a transparent canvas.
-    // ARGB32_Premultiplied, canvas-sized; rect limits the work to part of the canvas.
+    // ARGB32_Premultiplied, canvas-sized; rect limits the work to part of the canvas. The
+    // composite is kept between calls (LayerComposite) and redone only where layers changed;
+    // it equals LayerComposite::fromScratch() pixel for pixel.
     QImage flatten() const;
     QImage flatten(const QRect& canvasRect) const;
+    // The composite at a level of detail (LayerComposite: level 0 is full size, level k has one
+    // pixel per 2^k × 2^k canvas pixels), current inside levelRect (level coordinates). For
+    // views: the reference is valid until the next change or call of flatten()/composite().
+    const QImage& composite(int level, const QRect& levelRect) const;
 
     // The mask: Format_Grayscale8, canvas-sized, 255 = regenerate, 0 = keep.
     const QImage& mask() const;
@@ -84,8 +90,17 @@ public:
     void cancelMaskStroke();
 
     bool setMaskRegion(const QImage& newMask, const QString& undoText); // whole-mask replace
+    // Changes whenever the mask's pixels may have changed; equal keys mean the same pixels.
+    qint64 maskKey() const;
+    // A mask edit computed away from the GUI thread (MaskResizeTask): before and after hold the
+    // changed rectangle's pixels. One undo step, provided the mask is still the one whose
+    // maskKey() was basis and no stroke is live; otherwise false, and nothing changes.
+    bool applyMaskEdit(qint64 basis, const QRect& changed, const QImage& before, const QImage& after,
+                       const QString& undoText);
     void invertMask();
     void clearMask();
+    // Grow or shrink on this thread (MaskMorphology, parallel); MaskResizeTask does it in the
+    // background.
     void growMask(int px);
     void shrinkMask(int px);
 

@@ -27,6 +27,7 @@ bool DocumentCommandAccess::insertLayer(Document& doc, const Layer& layer, int i
         return false;
     layers.insert(layers.begin() + index, layer);
     doc.d->nextLayerId = std::max(doc.d->nextLayerId, layer.id + 1);
+    doc.d->composite.stackChanged(layer.canvasRect());
     emit doc.layersChanged();
     emit doc.layerPixelsChanged(layer.id, layer.canvasRect());
     return true;
@@ -40,6 +41,7 @@ Layer DocumentCommandAccess::takeLayer(Document& doc, int id) {
     const int index = static_cast<int>(it - layers.begin());
     Layer taken = std::move(*it);
     layers.erase(it);
+    doc.d->composite.stackChanged(taken.canvasRect());
     if (doc.d->activeLayerId == id) {
         // The selection falls to the layer below, or to the new bottom layer.
         setActiveLayer(doc, layers.empty() ? -1 : layers[index > 0 ? index - 1 : 0].id);
@@ -60,6 +62,7 @@ bool DocumentCommandAccess::moveLayer(Document& doc, int id, int newIndex) {
     Layer moved = std::move(*it);
     layers.erase(it);
     layers.insert(layers.begin() + newIndex, std::move(moved));
+    doc.d->composite.stackChanged(layers[newIndex].canvasRect());
     emit doc.layersChanged();
     emit doc.layerPixelsChanged(id, layers[newIndex].canvasRect());
     return true;
@@ -79,6 +82,7 @@ bool DocumentCommandAccess::setLayerVisible(Document& doc, int id, bool visible)
     if (it == doc.d->layers.end())
         return false;
     it->visible = visible;
+    doc.d->composite.layerChanged(id, it->canvasRect());
     emit doc.layersChanged();
     emit doc.layerPixelsChanged(id, it->canvasRect());
     return true;
@@ -89,6 +93,7 @@ bool DocumentCommandAccess::setLayerOpacity(Document& doc, int id, qreal opacity
     if (it == doc.d->layers.end())
         return false;
     it->opacity = opacity;
+    doc.d->composite.layerChanged(id, it->canvasRect());
     emit doc.layersChanged();
     emit doc.layerPixelsChanged(id, it->canvasRect());
     return true;
@@ -100,6 +105,7 @@ bool DocumentCommandAccess::replaceLayer(Document& doc, const Layer& layer) {
         return false;
     const QRect dirty = it->canvasRect().united(layer.canvasRect());
     *it = layer;
+    doc.d->composite.layerChanged(layer.id, dirty);
     emit doc.layersChanged();
     emit doc.layerPixelsChanged(layer.id, dirty);
     return true;
@@ -144,6 +150,7 @@ bool DocumentCommandAccess::resizeCanvas(Document& doc, const QSize& size, const
     doc.d->canvasSize = size;
     for (Layer& layer : doc.d->layers)
         layer.offset += shift;
+    doc.d->composite.reset(size);
     emit doc.layersChanged();
     for (const Layer& layer : doc.d->layers)
         emit doc.layerPixelsChanged(layer.id, QRect(QPoint(0, 0), size));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/Document.h"
+#include "app/LayerComposite.h"
 
 #include <QImage>
 #include <QRect>
@@ -25,6 +26,8 @@ struct Document::Private {
     quint64 revision = 0;
     QUndoStack undoStack;
     StagingHistory staging;
+    // Told of every change of the layers (DocumentCommandAccess, reset), so it stays current.
+    LayerComposite composite;
 
     bool strokeActive = false;
     QImage strokeSnapshot;

@@ -1,6 +1,7 @@
 #include "ui/CanvasView.h"
 
 #include "app/Document.h"
+#include "app/LayerComposite.h"
 #include "ui/CanvasTool.h"
 
 #include <QKeyEvent>
@@ -19,8 +20,6 @@ namespace {
 constexpr qreal kMinZoom = 1.0 / 64;
 constexpr qreal kMaxZoom = 64.0;
 constexpr qreal kZoomStep = 1.25;
-const QColor kMaskTint(255, 40, 40);
-constexpr int kMaskTintAlpha = 110; // overlay opacity where the mask is 255
 
 QBrush makeCheckerBrush() {
     QImage tile(16, 16, QImage::Format_RGB32);
@@ -63,6 +62,21 @@ QRectF CanvasView::canvasToWidget(const QRectF& canvasRect) const {
     return QRectF(canvasToWidget(canvasRect.topLeft()), canvasRect.size() * m_zoom);
 }
 
+QRect CanvasView::widgetToCanvasRect(const QRect& widgetRect) const {
+    const QRectF canvas(widgetToCanvas(widgetRect.topLeft()),
+                        widgetToCanvas(widgetRect.bottomRight() + QPoint(1, 1)));
+    return canvas.toAlignedRect().intersected(m_document.canvasRect());
+}
+
+int CanvasView::compositeLevel() const {
+    // The coarsest level that still has at least one pixel per screen pixel.
+    const int highest = app::LayerComposite::maxLevel(m_document.canvasSize());
+    int level = 0;
+    while (level < highest && m_zoom * app::LayerComposite::scaleOfLevel(level + 1) <= 1.0)
+        ++level;
+    return level;
+}
+
 void CanvasView::setPreview(const QImage& image, const QPoint& canvasOffset) {
     if (!m_preview.isNull())
         updateCanvasRect(QRect(m_previewOffset, m_preview.size()));
@@ -89,8 +103,6 @@ void CanvasView::onDocumentReset() {
     if (m_tool && m_tool->isActive())
         m_tool->cancel();
     m_preview = QImage();
-    recomposite(m_document.canvasRect());
-    refreshMaskOverlay(m_document.canvasRect());
     m_fitPending = true;
     if (isVisible())
         zoomToFit();
@@ -98,58 +110,19 @@ void CanvasView::onDocumentReset() {
 }
 
 void CanvasView::onLayersChanged() {
-    // Changes that alter pixels also report layerPixelsChanged with their rectangle; here only
-    // a new canvas size needs work.
-    if (m_composite.size() == m_document.canvasSize())
-        return;
-    recomposite(m_document.canvasRect());
-    refreshMaskOverlay(m_document.canvasRect());
-    update();
+    // Changes that alter pixels also report layerPixelsChanged with their rectangle; a new
+    // canvas size moves everything.
+    if (m_document.canvasSize() != m_shownCanvasSize)
+        update();
 }
 
 void CanvasView::onLayerPixelsChanged(int, const QRect& canvasRect) {
-    recomposite(canvasRect);
     updateCanvasRect(canvasRect);
 }
 
 void CanvasView::onMaskChanged(const QRect& canvasRect) {
-    refreshMaskOverlay(canvasRect);
+    m_maskOverlay.invalidate(canvasRect);
     updateCanvasRect(canvasRect);
-}
-
-void CanvasView::recomposite(const QRect& canvasRect) {
-    const QRect r = canvasRect.intersected(m_document.canvasRect());
-    if (m_composite.size() != m_document.canvasSize() || r == m_document.canvasRect()) {
-        m_composite = m_document.flatten();
-        return;
-    }
-    if (r.isEmpty())
-        return;
-    const QImage part = m_document.flatten(r);
-    QPainter p(&m_composite);
-    p.setCompositionMode(QPainter::CompositionMode_Source);
-    p.drawImage(r.topLeft(), part.size() == r.size() ? part : part.copy(r));
-}
-
-void CanvasView::refreshMaskOverlay(const QRect& canvasRect) {
-    const QImage& mask = m_document.mask();
-    if (m_maskOverlay.size() != mask.size()) {
-        m_maskOverlay = QImage(mask.size(), QImage::Format_ARGB32_Premultiplied);
-        m_maskOverlay.fill(Qt::transparent);
-        if (mask.isNull())
-            return;
-        return refreshMaskOverlay(mask.rect());
-    }
-    const QRect r = canvasRect.intersected(mask.rect());
-    for (int y = r.top(); y <= r.bottom(); ++y) {
-        const uchar* m = mask.constScanLine(y);
-        auto* out = reinterpret_cast<QRgb*>(m_maskOverlay.scanLine(y));
-        for (int x = r.left(); x <= r.right(); ++x) {
-            const int a = m[x] * kMaskTintAlpha / 255;
-            out[x] = qRgba(kMaskTint.red() * a / 255, kMaskTint.green() * a / 255,
-                           kMaskTint.blue() * a / 255, a);
-        }
-    }
 }
 
 void CanvasView::updateCanvasRect(const QRect& canvasRect) {
@@ -218,21 +191,58 @@ void CanvasView::setZoom(qreal zoom, const QPointF& widgetAnchor) {
 }
 
 void CanvasView::drawCanvasImage(QPainter& painter, const QImage& image, const QPoint& canvasOffset,
-                                 const QRect& widgetClip) const {
+                                 const QRect& widgetClip, int scale) const {
     if (image.isNull())
         return;
     // Draw only the part of the image that lands inside the clip: the cost follows the
-    // exposed area, not the image size, which keeps a 4096² canvas smooth.
+    // exposed area, not the image size, which keeps a huge canvas smooth.
     const QRectF clipCanvas(widgetToCanvas(widgetClip.topLeft()),
                             widgetToCanvas(widgetClip.bottomRight() + QPoint(1, 1)));
-    QRectF source = clipCanvas.translated(-canvasOffset).intersected(QRectF(image.rect()));
+    const QRectF clipImage = clipCanvas.translated(-canvasOffset);
+    QRectF source =
+        QRectF(clipImage.topLeft() / scale, clipImage.size() / scale).intersected(QRectF(image.rect()));
     if (source.isEmpty())
         return;
     source = QRectF(QPointF(std::floor(source.left()), std::floor(source.top())),
                     QPointF(std::ceil(source.right()), std::ceil(source.bottom())))
                  .intersected(QRectF(image.rect()));
-    const QRectF target = canvasToWidget(source.translated(canvasOffset));
+    const QRectF target =
+        canvasToWidget(QRectF(source.topLeft() * scale + canvasOffset, source.size() * scale));
     painter.drawImage(target, image, source);
+}
+
+void CanvasView::drawComposite(QPainter& painter, const QRect& widgetClip) const {
+    const int level = compositeLevel();
+    const int scale = app::LayerComposite::scaleOfLevel(level);
+    const QRect levelRect =
+        app::LayerComposite::levelRect(m_document.canvasSize(), level, widgetToCanvasRect(widgetClip));
+    if (levelRect.isEmpty())
+        return;
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom * scale < 1.0);
+    drawCanvasImage(painter, m_document.composite(level, levelRect), QPoint(0, 0), widgetClip, scale);
+}
+
+void CanvasView::drawMaskOverlay(QPainter& painter, const QRect& widgetClip) {
+    // Only where the mask is set: an empty mask costs nothing to draw.
+    const QRegion covered = m_maskOverlay.coverage(m_document.mask(), widgetToCanvasRect(widgetClip));
+    if (covered.isEmpty())
+        return;
+    const int level = compositeLevel();
+    const int scale = app::LayerComposite::scaleOfLevel(level);
+    QRegion coveredWidget;
+    for (const QRect& r : covered)
+        coveredWidget |= canvasToWidget(QRectF(r)).toAlignedRect();
+    const QRect clip = coveredWidget.boundingRect().intersected(widgetClip);
+    const QRect levelRect =
+        app::LayerComposite::levelRect(m_document.canvasSize(), level, widgetToCanvasRect(clip));
+    if (levelRect.isEmpty())
+        return;
+    painter.save();
+    painter.setClipRegion(coveredWidget, Qt::IntersectClip);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom * scale < 1.0);
+    drawCanvasImage(painter, m_maskOverlay.image(m_document.mask(), level, levelRect), QPoint(0, 0),
+                    clip, scale);
+    painter.restore();
 }
 
 void CanvasView::drawPreviewPastCanvas(QPainter& painter, const QRectF& canvasWidget,
@@ -261,6 +271,7 @@ void CanvasView::paintEvent(QPaintEvent* event) {
     if (m_fitPending)
         zoomToFit();
 
+    m_shownCanvasSize = m_document.canvasSize();
     const QRectF canvasWidget = canvasToWidget(QRectF(m_document.canvasRect()));
     const QRect visible = canvasWidget.toAlignedRect().intersected(clip);
     if (!visible.isEmpty()) {
@@ -268,12 +279,13 @@ void CanvasView::paintEvent(QPaintEvent* event) {
         painter.setClipRect(canvasWidget);
         painter.setBrushOrigin(canvasWidget.topLeft());
         painter.fillRect(visible, m_checkerBrush);
-        painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 1.0);
-        drawCanvasImage(painter, m_composite, QPoint(0, 0), visible);
-        if (!m_preview.isNull())
+        drawComposite(painter, visible);
+        if (!m_preview.isNull()) {
+            painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 1.0);
             drawCanvasImage(painter, m_preview, m_previewOffset, visible);
-        else if (m_maskOverlayVisible)
-            drawCanvasImage(painter, m_maskOverlay, QPoint(0, 0), visible);
+        } else if (m_maskOverlayVisible) {
+            drawMaskOverlay(painter, visible);
+        }
         painter.restore();
         painter.setPen(QColor(20, 20, 20));
         painter.drawRect(canvasWidget.adjusted(-0.5, -0.5, 0.5, 0.5));

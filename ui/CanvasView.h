@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/MaskOverlay.h"
+
 #include <QBrush>
 #include <QImage>
 #include <QPointF>
@@ -19,6 +21,11 @@ class CanvasTool;
 // overlay, and an optional preview image (a candidate, or a job's progress preview). Zoom with
 // the wheel, pan with space-drag or the middle button; other pointer input goes to the tool.
 //
+// The layers come from the document's kept composite (Document::composite), at the level of
+// detail that suits the zoom: full size from 50 % up, box-filtered below, so a zoomed-out view
+// of a huge picture blends few pixels. They are composited when painted, and only where they
+// changed. The mask overlay follows the same levels (MaskOverlay).
+//
 // Requirements: GUI thread only; the document outlives the view.
 // Guarantees: repaints only what changed: a mask or layer change repaints its rectangle.
 class CanvasView : public QWidget {
@@ -35,6 +42,10 @@ public:
     QPointF canvasToWidget(const QPointF& canvasPos) const { return m_origin + canvasPos * m_zoom; }
     QPointF widgetToCanvas(const QPointF& widgetPos) const { return (widgetPos - m_origin) / m_zoom; }
     QRectF canvasToWidget(const QRectF& canvasRect) const;
+    // The canvas pixels that a widget rectangle shows (rounded outwards, within the canvas).
+    QRect widgetToCanvasRect(const QRect& widgetRect) const;
+    // The level of detail of the composite that the view draws at its zoom (LayerComposite).
+    int compositeLevel() const;
 
     // The preview is drawn over the layers at canvasOffset and hides the mask overlay.
     void setPreview(const QImage& image, const QPoint& canvasOffset);
@@ -81,20 +92,22 @@ private:
     void onLayersChanged();
     void onLayerPixelsChanged(int layerId, const QRect& canvasRect);
     void onMaskChanged(const QRect& canvasRect);
-    void recomposite(const QRect& canvasRect);
-    void refreshMaskOverlay(const QRect& canvasRect);
     void updateCanvasRect(const QRect& canvasRect);
     void updateToolOverlay();
+    // Draws the part of image (one pixel per scale × scale canvas pixels, its top-left corner at
+    // canvasOffset) that lands inside widgetClip.
     void drawCanvasImage(QPainter& painter, const QImage& image, const QPoint& canvasOffset,
-                         const QRect& widgetClip) const;
+                         const QRect& widgetClip, int scale = 1) const;
+    void drawComposite(QPainter& painter, const QRect& widgetClip) const;
+    void drawMaskOverlay(QPainter& painter, const QRect& widgetClip);
     void drawPreviewPastCanvas(QPainter& painter, const QRectF& canvasWidget, const QRect& clip) const;
     bool isPanGesture(const QMouseEvent* event) const;
     void updateCursor();
 
     app::Document& m_document;
     CanvasTool* m_tool = nullptr;
-    QImage m_composite;   // flattened visible layers, ARGB32 premultiplied
-    QImage m_maskOverlay; // mask tinted red, ARGB32 premultiplied
+    MaskOverlay m_maskOverlay;
+    QSize m_shownCanvasSize; // the canvas size at the last paint
     QImage m_preview;
     QPoint m_previewOffset;
     bool m_maskOverlayVisible = true;

@@ -9,6 +9,7 @@
 #include "ui/GeneratePanel.h"
 #include "ui/GenerationController.h"
 #include "ui/LayersPanel.h"
+#include "ui/MaskResizeProgress.h"
 #include "ui/ModelsPage.h"
 #include "ui/OutpaintUi.h"
 #include "ui/PreferencesDialog.h"
@@ -53,6 +54,7 @@ MainWindow::MainWindow(app::Document& document, app::EngineClient& client, QWidg
     statusBar()->addPermanentWidget(m_positionLabel);
     statusBar()->addPermanentWidget(m_sizeLabel);
     statusBar()->addPermanentWidget(m_zoomLabel);
+    m_maskResize = new MaskResizeProgress(document, *statusBar(), this);
     connect(m_canvas, &CanvasView::zoomChanged, this,
             [this](qreal zoom) { m_zoomLabel->setText(tr("%1 %").arg(std::lround(zoom * 100))); });
     connect(m_canvas, &CanvasView::cursorMoved, this,
@@ -184,15 +186,15 @@ void MainWindow::showPreferences() {
 }
 
 void MainWindow::askAndResizeMask(bool grow) {
+    if (m_maskResize->isRunning()) {
+        statusBar()->showMessage(tr("The mask is still changing; try again when it is done."), 5000);
+        return;
+    }
     bool ok = false;
     const int px = QInputDialog::getInt(this, grow ? tr("Grow Mask") : tr("Shrink Mask"),
                                         tr("By (pixels):"), 8, 1, 1000, 1, &ok);
-    if (!ok)
-        return;
-    if (grow)
-        m_document.growMask(px);
-    else
-        m_document.shrinkMask(px);
+    if (ok)
+        m_maskResize->start(grow, px);
 }
 
 void MainWindow::updateTitle() {

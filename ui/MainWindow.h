@@ -17,6 +17,7 @@ class FileController;
 class GeneratePanel;
 class GenerationController;
 class LayersPanel;
+class MaskResizeProgress;
 class OutpaintUi;
 class PreferencesDialog;
 class ToolBox;
@@ -41,6 +42,7 @@ public:
     GenerationController* generation() const { return m_generation; }
     FileController* files() const { return m_files; }
     OutpaintUi* outpaint() const { return m_outpaint; }
+    MaskResizeProgress* maskResize() const { return m_maskResize; }
     PreferencesDialog* preferences() const { return m_preferences; } // null until first shown
 
 protected:
@@ -63,6 +65,7 @@ private:
     LayersPanel* m_layersPanel = nullptr;
     GenerationController* m_generation = nullptr;
     OutpaintUi* m_outpaint = nullptr;
+    MaskResizeProgress* m_maskResize = nullptr;
     PreferencesDialog* m_preferences = nullptr;
     app::EngineClient& m_client;
     QLabel* m_zoomLabel = nullptr;
