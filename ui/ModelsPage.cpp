@@ -116,7 +116,7 @@ ModelsPage::ModelsPage(app::EngineClient& client, QWidget* parent)
     m_device->setToolTip(tr("Auto runs models on the GPU (CUDA) when this build's libtorch has one, "
                             "otherwise on the CPU."));
     m_dtype->setToolTip(tr("Auto is float16 on the GPU; on the CPU bfloat16 where the CPU computes "
-                           "it natively (AVX-512 BF16 or AMX: about 2.5 times as fast as float32, "
+                           "it natively (AVX-512 BF16 or AMX: 1.6-2.4 times as fast as float32 here, "
                            "pictures within 35 dB of float32's), float32 elsewhere. Half precision "
                            "needs half the memory."));
     const auto showAuto = [this] {

@@ -2,10 +2,12 @@
 // status; Use puts a ready one in the generate panel; Choose prior… pairs a decoder for good.
 #include "app/EngineClient.h"
 #include "app/Settings.h"
+#include "engine/service/Engine.h"
 #include "tests/support/ModelLibraryTree.h"
 #include "ui/DownloadPanel.h"
 #include "ui/ModelsPage.h"
 
+#include <QComboBox>
 #include <QDialog>
 #include <QLabel>
 #include <QPushButton>
@@ -91,6 +93,13 @@ TEST_CASE("Preferences ▸ Models lists the library's models with their status, 
     auto* library = page->findChild<QTreeWidget*>(QStringLiteral("libraryList"));
     REQUIRE(library);
     REQUIRE(library->topLevelItemCount() == 14);
+    // Precision Auto says what it computes in on this machine (bfloat16 where the CPU has it).
+    auto* dtype = page->findChild<QComboBox*>(QStringLiteral("modelDtype"));
+    REQUIRE(dtype);
+    const std::string autoDtype = engine::Engine::autoDtype("auto");
+    REQUIRE(!autoDtype.empty());
+    CHECK(dtype->itemText(0).startsWith(QStringLiteral("Auto (") + QString::fromStdString(autoDtype) +
+                                        QStringLiteral(": ")));
     QMap<QString, QString> status = statuses(*library);
     CHECK(status.value(QStringLiteral("sd-legacy/tiny-inpainting")) == QStringLiteral("ready"));
     CHECK(status.value(QStringLiteral("kandinsky-community/kandinsky-2-2-decoder-inpaint")) ==
