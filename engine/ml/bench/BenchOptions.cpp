@@ -49,8 +49,8 @@ const char* BenchOptions::usage() {
            "engine's, 64; 0: every convolution whole).\n"
            "--vae-tile: autoencoders (vae, movq, and a pipeline's) code regions wider or taller\n"
            "than this many pixels in overlapping tiles of at most that side (default: the\n"
-           "engine's, the largest tile whose working memory fits 2 GiB; 0: never in tiles). vae and movq\n"
-           "then also print how far the tiled result is from the whole one (PSNR).\n"
+           "engine's, the largest tile whose working memory fits 2 GiB; 0: never in tiles).\n"
+           "vae and movq then also print how far the tiled result is from the whole (PSNR).\n"
            "--save: a single module's random weights are written to FILE (safetensors, the\n"
            "state_dict names of the real model) instead of timing it: with every component's\n"
            "file in a copy of a config folder, `pipeline` measures loading real files.\n";
