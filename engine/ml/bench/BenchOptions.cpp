@@ -73,7 +73,7 @@ const char* BenchOptions::usage() {
            "       limner-bench pipeline --model DIR [--size S | --height H --width W] [--steps N]\n"
            "                   [--prior-steps N] [--guidance G] [--batch B] [--iters N] [--warmup N]\n"
            "                   [--device] [--dtype] [--threads T] [--attention-budget MiB]\n"
-           "                   [--conv-band MiB]\n"
+           "                   [--conv-band MiB] [--vae-tile PIXELS]\n"
            "DIR holds the module's config.json (weights are random, of the shapes the config\n"
            "implies). Sizes: unet = latent pixels (default 64x64); vae, movq = image pixels\n"
            "(default 512x512); clip-vision = the config's image_size; clip-text = the config's\n"
@@ -94,6 +94,10 @@ const char* BenchOptions::usage() {
            "the engine's, 128; 0: each attention's whole score matrix at once).\n"
            "--conv-band: the input MiB one band of a large convolution may hold (default: the\n"
            "engine's, 64; 0: every convolution whole).\n"
+           "--vae-tile: autoencoders (vae, movq, and a pipeline's) code regions wider or taller\n"
+           "than this many pixels in overlapping tiles of at most that side (default: the\n"
+           "engine's, the largest tile whose working memory fits 2 GiB; 0: never in tiles).\n"
+           "vae and movq then also print how far the tiled result is from the whole (PSNR).\n"
            "--save: a single module's random weights are written to FILE (safetensors, the\n"
            "state_dict names of the real model) instead of timing it: with every component's\n"
            "file in a copy of a config folder, `pipeline` measures loading real files.\n";
@@ -180,6 +184,8 @@ Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
             s = integer(0, o.attentionBudgetMiB);
         } else if (arg == "--conv-band") {
             s = integer(0, o.convBandMiB);
+        } else if (arg == "--vae-tile") {
+            s = integer(0, o.vaeTilePixels);
         } else if (arg == "--save") {
             o.saveFile = value;
         } else if (arg == "--save-dtype") {

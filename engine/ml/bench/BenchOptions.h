@@ -28,6 +28,7 @@ struct BenchOptions {
     int threads = 0;        // intra-op threads; 0 = libtorch's default, as the editor's engine runs
     std::int64_t attentionBudgetMiB = -1; // -1: the engine's default; 0: whole products
     std::int64_t convBandMiB = -1;        // -1: the engine's default; 0: whole convolutions
+    std::int64_t vaeTilePixels = -1;      // -1: the engine's default (by memory); 0: never tiled
     std::string saveFile; // single modules: write the random weights there instead of timing
     c10::ScalarType saveDtype = c10::kFloat;
     c10::Device device = c10::Device(c10::kCPU);

@@ -4,6 +4,7 @@
 #include "engine/ml/config/JsonFile.h"
 #include "engine/ml/io/Safetensors.h"
 #include "engine/ml/nn/AutoencoderKl.h"
+#include "engine/ml/nn/AutoencoderTiling.h"
 #include "engine/ml/nn/ClipTextModel.h"
 #include "engine/ml/nn/ClipVisionModel.h"
 #include "engine/ml/nn/PriorTransformer.h"
@@ -14,6 +15,7 @@
 #include <ATen/ATen.h>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <memory>
 #include <sstream>
 
@@ -253,6 +255,22 @@ Status ModuleBenchmark::save(const BenchOptions& options, std::int64_t& paramete
         return Status::outOfMemory(e.what_without_backtrace());
     }
     return Safetensors::write(options.saveFile, tensors);
+}
+
+ModuleBenchmark::TileDifference ModuleBenchmark::tiledAgainstWhole(const Call& call,
+                                                                   std::int64_t tilePixels) {
+    const std::int64_t setting = AutoencoderTiling::tilePixels();
+    AutoencoderTiling::setTilePixels(tilePixels);
+    const at::Tensor tiled = call.run().to(at::kDouble);
+    AutoencoderTiling::setTilePixels(0);
+    const at::Tensor whole = call.run().to(at::kDouble);
+    AutoencoderTiling::setTilePixels(setting);
+    TileDifference d;
+    d.range = (whole.max() - whole.min()).item<double>();
+    d.largest = (tiled - whole).abs().max().item<double>();
+    const double mse = (tiled - whole).square().mean().item<double>();
+    d.psnr = mse > 0 ? 10 * std::log10(d.range * d.range / mse) : INFINITY;
+    return d;
 }
 
 double ModuleBenchmark::millisecondsPerCall(const Call& call, int warmup, int iterations) {

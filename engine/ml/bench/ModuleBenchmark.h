@@ -33,6 +33,13 @@ public:
     // clock starts and after the last call, so queued GPU work is counted.
     static double millisecondsPerCall(const Call& call, int warmup, int iterations);
 
+    // How far `call` computed with autoencoder tiles of tilePixels is from the whole computation:
+    // PSNR over the whole result's peak-to-peak range, and the largest difference.
+    struct TileDifference {
+        double psnr = 0, range = 0, largest = 0;
+    };
+    static TileDifference tiledAgainstWhole(const Call& call, std::int64_t tilePixels);
+
 private:
     std::vector<Call> m_calls;
     std::int64_t m_parameterCount = 0;

@@ -6,6 +6,7 @@
 #include "engine/ml/bench/PipelineBenchmark.h"
 #include "engine/ml/bench/ProcessMemory.h"
 #include "engine/ml/nn/AttentionKernel.h"
+#include "engine/ml/nn/AutoencoderTiling.h"
 #include "engine/ml/nn/Conv2d.h"
 #include "engine/ml/nn/CpuCompute.h"
 
@@ -137,6 +138,15 @@ int runModule(const BenchOptions& options) {
                         call.label.c_str(), ms, call.inputs.c_str(), options.iterations, options.warmup,
                         ProcessMemory::gib(ProcessMemory::now().peak, peak));
             std::fflush(stdout);
+            if (options.vaeTilePixels > 0 && (options.module == "vae" || options.module == "movq")) {
+                const ModuleBenchmark::TileDifference d =
+                    ModuleBenchmark::tiledAgainstWhole(call, options.vaeTilePixels);
+                std::printf("%-20s tiles of %lld px against the whole: PSNR %.1f dB (range %.3f, "
+                            "largest difference %.4f)\n",
+                            call.label.c_str(), static_cast<long long>(options.vaeTilePixels), d.psnr,
+                            d.range, d.largest);
+                std::fflush(stdout);
+            }
         } catch (const c10::Error& e) {
             return fail(Status::internal(call.label + ": " + e.what_without_backtrace()));
         } catch (const std::exception& e) {
@@ -162,14 +172,20 @@ int main(int argc, char** argv) {
         AttentionKernel::setScoreBudgetBytes(options.attentionBudgetMiB << 20);
     if (options.convBandMiB >= 0)
         Conv2d::setBandBytes(options.convBandMiB << 20);
+    if (options.vaeTilePixels >= 0)
+        AutoencoderTiling::setTilePixels(options.vaeTilePixels);
     c10::InferenceMode inference;
+    const std::int64_t tile = AutoencoderTiling::tilePixels();
     std::printf("device %s, dtype %s, threads %d, attention scores per chunk %lld MiB%s, "
-                "convolution bands %lld MiB%s\n",
+                "convolution bands %lld MiB%s, autoencoder tiles %s\n",
                 options.device.str().c_str(), c10::toString(options.dtype), at::get_num_threads(),
                 static_cast<long long>(AttentionKernel::scoreBudgetBytes() >> 20),
                 AttentionKernel::scoreBudgetBytes() <= 0 ? " (whole)" : "",
                 static_cast<long long>(Conv2d::bandBytes() >> 20),
-                Conv2d::bandBytes() <= 0 ? " (whole)" : "");
+                Conv2d::bandBytes() <= 0 ? " (whole)" : "",
+                tile == AutoencoderTiling::kAutomatic ? "by memory"
+                : tile == 0                           ? "never"
+                                                      : (std::to_string(tile) + " px").c_str());
     std::fflush(stdout);
     if (options.module == "pipeline") {
         if (Status s = PipelineBenchmark::run(options, std::cout); !s)

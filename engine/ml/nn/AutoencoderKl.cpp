@@ -25,8 +25,7 @@ Status AutoencoderKl::load(const nlohmann::json& json, const StateDict& weights,
             m.m_postQuantConv = Conv2d::load(w, "post_quant_conv", latent, latent, 1);
         m.m_scalingFactor = config.number("scaling_factor", 0.18215);
         m.m_downFactor = std::int64_t{1} << (config.integers("block_out_channels").size() - 1);
-        const std::vector<std::int64_t> widths = config.integers("block_out_channels");
-        m.m_widestChannels = *std::max_element(widths.begin(), widths.end());
+        m.m_fullResolutionChannels = config.integers("block_out_channels").front();
         m.m_dtype = dtype;
         m.m_device = device;
         w.requireAllUsed();
@@ -39,8 +38,29 @@ Status AutoencoderKl::load(const nlohmann::json& json, const StateDict& weights,
     }
 }
 
-AutoencoderKl::Posterior AutoencoderKl::encode(const at::Tensor& image) const {
-    at::Tensor moments = m_encoder.forward(image.to(m_device, m_dtype));
+std::uint64_t AutoencoderKl::decodeBytes(std::int64_t batch, std::int64_t height, std::int64_t width,
+                                         std::int64_t elementSize) const {
+    const AutoencoderTiling t = tiling(elementSize);
+    if (t.tiles(height / m_downFactor, width / m_downFactor)) {
+        batch = 1;
+        height = t.axis(height / m_downFactor).length * m_downFactor;
+        width = t.axis(width / m_downFactor).length * m_downFactor;
+    }
+    return static_cast<std::uint64_t>(batch * height * width) *
+           static_cast<std::uint64_t>(bytesPerPixel(elementSize));
+}
+
+AutoencoderTiling AutoencoderKl::tiling(std::int64_t elementSize) const {
+    return AutoencoderTiling::forAutoencoder(m_downFactor, bytesPerPixel(elementSize));
+}
+
+AutoencoderKl::Posterior AutoencoderKl::encode(const at::Tensor& image,
+                                               const AutoencoderTiling& tiles) const {
+    const AutoencoderTiling::Code outer = [this](const at::Tensor& tile,
+                                                 const AutoencoderTiling::Window&) {
+        return m_encoder.outer(tile);
+    };
+    at::Tensor moments = m_encoder.inner(tiles.encode(image.to(m_device, m_dtype), outer));
     if (m_quantConv)
         moments = m_quantConv->forward(moments);
     std::vector<at::Tensor> parts = moments.chunk(2, 1);
@@ -51,11 +71,15 @@ AutoencoderKl::Posterior AutoencoderKl::encode(const at::Tensor& image) const {
     return p;
 }
 
-at::Tensor AutoencoderKl::decode(const at::Tensor& latents) const {
+at::Tensor AutoencoderKl::decode(const at::Tensor& latents, const AutoencoderTiling& tiles) const {
     at::Tensor z = latents.to(m_device, m_dtype);
     if (m_postQuantConv)
         z = m_postQuantConv->forward(z);
-    return m_decoder.forward(z, at::Tensor());
+    const AutoencoderTiling::Code outer = [this](const at::Tensor& tile,
+                                                 const AutoencoderTiling::Window&) {
+        return m_decoder.outer(tile, at::Tensor());
+    };
+    return tiles.decode(m_decoder.inner(z, at::Tensor()), outer);
 }
 
 } // namespace limner::engine::ml

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/core/Status.h"
+#include "engine/ml/nn/AutoencoderTiling.h"
 #include "engine/ml/nn/Conv2d.h"
 #include "engine/ml/nn/StateDict.h"
 #include "engine/ml/nn/VaeDecoder.h"
@@ -28,27 +29,38 @@ public:
                        c10::ScalarType dtype, AutoencoderKl& out);
 
     // image [batch, in_channels, H, W] in [-1, 1].
-    Posterior encode(const at::Tensor& image) const;
-    at::Tensor decode(const at::Tensor& latents) const;
+    // Regions larger than a tile are coded in tiles (see AutoencoderTiling).
+    Posterior encode(const at::Tensor& image) const { return encode(image, tiling(dtypeBytes())); }
+    at::Tensor decode(const at::Tensor& latents) const { return decode(latents, tiling(dtypeBytes())); }
+    Posterior encode(const at::Tensor& image, const AutoencoderTiling& tiles) const;
+    at::Tensor decode(const at::Tensor& latents, const AutoencoderTiling& tiles) const;
 
     double scalingFactor() const { return m_scalingFactor; }
     // Image pixels per latent pixel along one side: 2^(levels - 1).
     std::int64_t downFactor() const { return m_downFactor; }
     // Rough peak bytes of decoding `batch` images of height × width pixels (the full-resolution
-    // feature maps dominate).
+    // feature maps dominate); a region coded in tiles costs one tile of one image.
     std::uint64_t decodeBytes(std::int64_t batch, std::int64_t height, std::int64_t width,
-                              std::int64_t elementSize) const {
-        return static_cast<std::uint64_t>(batch * height * width) *
-               static_cast<std::uint64_t>(6 * m_widestChannels * elementSize);
-    }
+                              std::int64_t elementSize) const;
+    // The tiles encode() and decode() use now in elements of elementSize bytes (by
+    // AutoencoderTiling's process-wide setting).
+    AutoencoderTiling tiling(std::int64_t elementSize) const;
 
 private:
+    std::int64_t dtypeBytes() const { return static_cast<std::int64_t>(c10::elementSize(m_dtype)); }
+    // Working bytes per image pixel of a decode. Measured on the CPU in float32 at 512² (the peak
+    // resident size less the weights): SD 1.5's VAE 0.82 GiB, Kandinsky 2.2's MoVQ 0.81 GiB,
+    // about 6.5 full-resolution maps of the first block's width (128 channels) in both.
+    std::int64_t bytesPerPixel(std::int64_t elementSize) const {
+        return 7 * m_fullResolutionChannels * elementSize;
+    }
+
     VaeEncoder m_encoder;
     VaeDecoder m_decoder;
     std::optional<Conv2d> m_quantConv, m_postQuantConv;
     double m_scalingFactor = 0.18215;
     std::int64_t m_downFactor = 8;
-    std::int64_t m_widestChannels = 512;
+    std::int64_t m_fullResolutionChannels = 128;
     c10::ScalarType m_dtype = c10::kFloat;
     c10::Device m_device = c10::kCPU;
 };

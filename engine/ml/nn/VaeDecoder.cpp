@@ -56,12 +56,15 @@ VaeDecoder VaeDecoder::load(const ModelConfig& config, const WeightSource& w, bo
     return d;
 }
 
-at::Tensor VaeDecoder::forward(const at::Tensor& z, const at::Tensor& condition) const {
+at::Tensor VaeDecoder::inner(const at::Tensor& z, const at::Tensor& condition) const {
     const at::Tensor temb = m_spatial ? condition : at::Tensor();
-    at::Tensor h = m_convIn.forward(z);
     // Moved in: each block frees its input as soon as it has used it (at the full resolution
     // of the last blocks that is hundreds of MB).
-    h = m_mid.forward(std::move(h), temb, at::Tensor());
+    return m_mid.forward(m_convIn.forward(z), temb, at::Tensor());
+}
+
+at::Tensor VaeDecoder::outer(at::Tensor h, const at::Tensor& condition) const {
+    const at::Tensor temb = m_spatial ? condition : at::Tensor();
     for (const UpBlock2D& block : m_blocks)
         h = block.forward(std::move(h), temb, at::Tensor(), nullptr);
     h = m_spatial ? m_spatialNormOut.forward(h, temb) : m_normOut.forward(h);

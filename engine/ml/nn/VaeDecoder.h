@@ -22,7 +22,15 @@ class VaeDecoder {
 public:
     static VaeDecoder load(const ModelConfig& config, const WeightSource& weights, bool spatialNorm);
     // condition: the SpatialNorm latents (ignored without spatial norm).
-    at::Tensor forward(const at::Tensor& z, const at::Tensor& condition) const;
+    at::Tensor forward(const at::Tensor& z, const at::Tensor& condition) const {
+        return outer(inner(z, condition), condition);
+    }
+    // The layers at the latents' resolution: conv_in and the mid block (whose attention sees the
+    // whole region).
+    at::Tensor inner(const at::Tensor& z, const at::Tensor& condition) const;
+    // The layers from there to the image's resolution (the up blocks and the output layers): what
+    // holds the memory, and what tiles split. condition: the latents of the same region as h.
+    at::Tensor outer(at::Tensor h, const at::Tensor& condition) const;
 
 private:
     Conv2d m_convIn;

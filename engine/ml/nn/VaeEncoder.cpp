@@ -51,10 +51,14 @@ VaeEncoder VaeEncoder::load(const ModelConfig& config, const WeightSource& w,
     return e;
 }
 
-at::Tensor VaeEncoder::forward(const at::Tensor& x) const {
+at::Tensor VaeEncoder::outer(const at::Tensor& x) const {
     at::Tensor h = m_convIn.forward(x);
     for (const DownBlock2D& block : m_blocks)
         h = block.forward(std::move(h), at::Tensor(), at::Tensor(), nullptr);
+    return h;
+}
+
+at::Tensor VaeEncoder::inner(at::Tensor h) const {
     h = m_mid.forward(std::move(h), at::Tensor(), at::Tensor());
     return m_convOut.forward(m_activation.forward(m_normOut.forward(h)));
 }

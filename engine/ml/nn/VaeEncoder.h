@@ -22,7 +22,13 @@ public:
     // outChannels: what conv_out produces (2 × latent_channels for a KL posterior).
     static VaeEncoder load(const ModelConfig& config, const WeightSource& weights,
                            std::int64_t outChannels);
-    at::Tensor forward(const at::Tensor& x) const;
+    at::Tensor forward(const at::Tensor& x) const { return inner(outer(x)); }
+    // The layers at the image's resolution and between it and the latents' (conv_in and the down
+    // blocks): what holds the memory, and what tiles split.
+    at::Tensor outer(const at::Tensor& x) const;
+    // The layers at the latents' resolution (the mid block, whose attention sees the whole
+    // region, and the output layers).
+    at::Tensor inner(at::Tensor h) const;
 
 private:
     Conv2d m_convIn;

@@ -28,8 +28,7 @@ Status VqModel::load(const nlohmann::json& json, const StateDict& weights, c10::
         m.m_postQuantConv = Conv2d::load(w, "post_quant_conv", embedDim, m.m_latentChannels, 1);
         m.m_decoder = VaeDecoder::load(config, w.sub("decoder"), m.m_spatial);
         m.m_downFactor = std::int64_t{1} << (config.integers("block_out_channels").size() - 1);
-        const std::vector<std::int64_t> widths = config.integers("block_out_channels");
-        m.m_widestChannels = *std::max_element(widths.begin(), widths.end());
+        m.m_fullResolutionChannels = config.integers("block_out_channels").front();
         m.m_dtype = dtype;
         m.m_device = device;
         w.requireAllUsed();
@@ -42,8 +41,28 @@ Status VqModel::load(const nlohmann::json& json, const StateDict& weights, c10::
     }
 }
 
-at::Tensor VqModel::encode(const at::Tensor& image) const {
-    return m_quantConv.forward(m_encoder.forward(image.to(m_device, m_dtype)));
+std::uint64_t VqModel::decodeBytes(std::int64_t batch, std::int64_t height, std::int64_t width,
+                                   std::int64_t elementSize) const {
+    const AutoencoderTiling t = tiling(elementSize);
+    if (t.tiles(height / m_downFactor, width / m_downFactor)) {
+        batch = 1;
+        height = t.axis(height / m_downFactor).length * m_downFactor;
+        width = t.axis(width / m_downFactor).length * m_downFactor;
+    }
+    return static_cast<std::uint64_t>(batch * height * width) *
+           static_cast<std::uint64_t>(bytesPerPixel(elementSize));
+}
+
+AutoencoderTiling VqModel::tiling(std::int64_t elementSize) const {
+    return AutoencoderTiling::forAutoencoder(m_downFactor, bytesPerPixel(elementSize));
+}
+
+at::Tensor VqModel::encode(const at::Tensor& image, const AutoencoderTiling& tiles) const {
+    const AutoencoderTiling::Code outer = [this](const at::Tensor& tile,
+                                                 const AutoencoderTiling::Window&) {
+        return m_encoder.outer(tile);
+    };
+    return m_quantConv.forward(m_encoder.inner(tiles.encode(image.to(m_device, m_dtype), outer)));
 }
 
 VqModel::Quantized VqModel::quantize(const at::Tensor& latents) const {
@@ -57,10 +76,19 @@ VqModel::Quantized VqModel::quantize(const at::Tensor& latents) const {
     return q;
 }
 
-at::Tensor VqModel::decode(const at::Tensor& latents, bool forceNotQuantize) const {
+at::Tensor VqModel::decode(const at::Tensor& latents, bool forceNotQuantize,
+                           const AutoencoderTiling& tiles) const {
     const at::Tensor quant =
         forceNotQuantize ? latents.to(m_device, m_dtype) : quantize(latents).latents;
-    return m_decoder.forward(m_postQuantConv.forward(quant), m_spatial ? quant : at::Tensor());
+    const at::Tensor condition = m_spatial ? quant : at::Tensor();
+    // A tile's spatial norms are conditioned on that tile's latents: SpatialNorm scales its
+    // condition to the size of the features it normalises, so the whole latents given to one tile
+    // would be squeezed into it.
+    const AutoencoderTiling::Code outer = [this, &condition](const at::Tensor& tile,
+                                                             const AutoencoderTiling::Window& w) {
+        return m_decoder.outer(tile, condition.defined() ? w.of(condition) : at::Tensor());
+    };
+    return tiles.decode(m_decoder.inner(m_postQuantConv.forward(quant), condition), outer);
 }
 
 } // namespace limner::engine::ml

@@ -314,7 +314,8 @@ std::uint64_t KandinskyInpaintPipeline::estimateRunBytes(int height, int width, 
     const auto element = static_cast<std::int64_t>(c10::elementSize(runDtype));
     const std::int64_t factor = m_movq.downFactor();
     const std::int64_t batch = static_cast<std::int64_t>(candidates) * (guided ? 2 : 1);
-    // Encoding the picture and decoding the candidates run at full resolution.
+    // Encoding the picture and decoding the candidates run at full resolution (in tiles of one
+    // image when the region is larger than the autoencoder's tile).
     return m_unet.activationBytes(batch, height / factor, width / factor, element) +
            m_movq.decodeBytes(std::max(candidates, 1), height, width, element);
 }

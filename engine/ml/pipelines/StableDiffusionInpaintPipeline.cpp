@@ -267,8 +267,9 @@ std::uint64_t StableDiffusionInpaintPipeline::estimateRunBytes(int height, int w
     const auto element = static_cast<std::int64_t>(c10::elementSize(runDtype));
     const std::int64_t factor = m_vae.downFactor();
     const std::int64_t batch = static_cast<std::int64_t>(candidates) * (guided ? 2 : 1);
-    // Encoding the picture and decoding the candidates run at full resolution, in float32 where
-    // the VAE is upcast from float16.
+    // Encoding the picture and decoding the candidates run at full resolution (in tiles of one
+    // image when the region is larger than the VAE's tile), in float32 where the VAE is upcast
+    // from float16.
     const std::int64_t vaeElement = runDtype == c10::kHalf && m_vaeUpcastsHalf ? 4 : element;
     return m_unet.activationBytes(batch, height / factor, width / factor, element) +
            m_vae.decodeBytes(std::max(candidates, 1), height, width, vaeElement);
