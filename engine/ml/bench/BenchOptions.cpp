@@ -20,6 +20,18 @@ bool parseInteger(const std::string& text, std::int64_t minimum, std::int64_t& o
     }
 }
 
+bool parseDtype(const std::string& name, c10::ScalarType& out) {
+    if (name == "float32")
+        out = c10::kFloat;
+    else if (name == "float16")
+        out = c10::kHalf;
+    else if (name == "bfloat16")
+        out = c10::kBFloat16;
+    else
+        return false;
+    return true;
+}
+
 // "float32@1/2,float32,bfloat16": dtype[@threads[/OpenBLAS threads]] per variant.
 Status parseVariants(const std::string& text, std::vector<BenchOptions::Variant>& out) {
     out.clear();
@@ -34,13 +46,7 @@ Status parseVariants(const std::string& text, std::vector<BenchOptions::Variant>
         v.label = item;
         const std::size_t at = item.find('@');
         const std::string dtype = item.substr(0, at);
-        if (dtype == "float32")
-            v.dtype = c10::kFloat;
-        else if (dtype == "float16")
-            v.dtype = c10::kHalf;
-        else if (dtype == "bfloat16")
-            v.dtype = c10::kBFloat16;
-        else
+        if (!parseDtype(dtype, v.dtype))
             return Status::badInput("--compare: unknown dtype \"" + dtype + "\" in \"" + item + "\"");
         if (at != std::string::npos) {
             const std::string counts = item.substr(at + 1);
@@ -198,13 +204,7 @@ Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
         } else if (arg == "--compare") {
             s = parseVariants(value, o.compare);
         } else if (arg == "--dtype") {
-            if (value == "float32")
-                o.dtype = c10::kFloat;
-            else if (value == "float16")
-                o.dtype = c10::kHalf;
-            else if (value == "bfloat16")
-                o.dtype = c10::kBFloat16;
-            else
+            if (!parseDtype(value, o.dtype))
                 s = Status::badInput("unknown dtype \"" + value + "\" (float32, float16, bfloat16)");
         } else {
             s = Status::badInput("unknown option \"" + arg + "\"");

@@ -1,5 +1,6 @@
 #include "engine/ml/bench/PipelineBenchmark.h"
 
+#include "engine/ml/bench/BenchClock.h"
 #include "engine/ml/bench/BenchOptions.h"
 #include "engine/ml/bench/DeviceMemory.h"
 #include "engine/ml/bench/ProcessMemory.h"
@@ -24,18 +25,12 @@ double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// CPU seconds this process has used, all threads together. On a machine shared with other work
-// the wall times stretch, but CPU time / threads stays near what an idle machine takes.
 double cpuSeconds() {
-    timespec t{};
-    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+    return BenchClock::cpuSeconds();
 }
 
 double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n == 0 ? 0.0 : n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    return BenchClock::median(std::move(v));
 }
 
 // What one run's progress callback saw: when each denoising step ended, and the peak resident

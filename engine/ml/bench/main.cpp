@@ -1,6 +1,7 @@
 // limner-bench: milliseconds per call of one engine/ml module built from a config.json with
 // random weights, or seconds per image of a whole inpainting pipeline. Not a test: it prints
 // figures for the performance notes.
+#include "engine/ml/bench/BenchClock.h"
 #include "engine/ml/bench/BenchOptions.h"
 #include "engine/ml/bench/ModuleBenchmark.h"
 #include "engine/ml/bench/PipelineBenchmark.h"
@@ -29,18 +30,6 @@ int fail(const Status& status) {
     std::cerr << "limner-bench: " << Status::codeName(status.code()) << ": " << status.message()
               << "\n";
     return status.code() == Status::Code::BadInput ? 2 : 1;
-}
-
-double cpuSeconds() {
-    timespec t{};
-    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
-double medianOf(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n == 0 ? 0.0 : n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 // --compare: each variant's module built once per dtype; then, round after round, one call of
@@ -78,27 +67,27 @@ int runComparison(const BenchOptions& options) {
                     else
                         CpuCompute::setThreads(engineThreads, engineBlas);
                     const ModuleBenchmark::Call& call = modules.at(v.dtype).calls()[c];
-                    const double cpuStart = cpuSeconds();
+                    const double cpuStart = BenchClock::cpuSeconds();
                     const double ms = ModuleBenchmark::millisecondsPerCall(call, 0, 1);
                     if (round >= options.warmup) {
                         wall[i].push_back(ms);
-                        cpu[i].push_back(cpuSeconds() - cpuStart);
+                        cpu[i].push_back(BenchClock::cpuSeconds() - cpuStart);
                     }
                 }
             }
         } catch (const c10::Error& e) {
             return fail(Status::internal(first.calls()[c].label + ": " + e.what_without_backtrace()));
         }
-        const double base = medianOf(wall[0]);
+        const double base = BenchClock::median(wall[0]);
         for (std::size_t i = 0; i < n; ++i) {
             const BenchOptions::Variant& v = options.compare[i];
-            const double ms = medianOf(wall[i]);
+            const double ms = BenchClock::median(wall[i]);
             std::printf("%-20s %-14s threads %2d/%d  %10.2f ms/call (min %.2f)  cpu %7.2f s/call  "
                         "%.2fx of %s\n",
                         first.calls()[c].label.c_str(), v.label.c_str(),
                         v.threads > 0 ? v.threads : engineThreads,
                         v.threads > 0 ? (v.blasThreads > 0 ? v.blasThreads : 1) : engineBlas, ms,
-                        *std::min_element(wall[i].begin(), wall[i].end()), medianOf(cpu[i]),
+                        *std::min_element(wall[i].begin(), wall[i].end()), BenchClock::median(cpu[i]),
                         base > 0 ? ms / base : 0.0, options.compare[0].label.c_str());
         }
         std::fflush(stdout);
