@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/ExpandUtils.h>
+#include <ATen/Parallel.h>
 #include <ATen/core/grad_mode.h>
 #include <algorithm>
 #include <atomic>
@@ -45,6 +46,13 @@ at::Tensor attendRows(const at::Tensor& q, const at::Tensor& k, const at::Tensor
 }
 
 std::atomic<std::int64_t> g_scoreBudget{AttentionKernel::kScoreBudgetBytes};
+std::atomic<bool> g_blocked{true};
+
+// Score bytes of one block of the blocked product: small enough that a block's scores and
+// probabilities stay in a core's cache between the two products.
+constexpr std::int64_t kBlockScoreBytes = std::int64_t{1} << 20;
+// Below this many scores in all, the blocks' bookkeeping costs more than it saves.
+constexpr std::int64_t kBlockedMinimumScores = std::int64_t{1} << 16;
 
 } // namespace
 
@@ -54,6 +62,60 @@ std::int64_t AttentionKernel::scoreBudgetBytes() {
 
 void AttentionKernel::setScoreBudgetBytes(std::int64_t bytes) {
     g_scoreBudget.store(bytes, std::memory_order_relaxed);
+}
+
+bool AttentionKernel::blocked() {
+    return g_blocked.load(std::memory_order_relaxed);
+}
+
+void AttentionKernel::setBlocked(bool on) {
+    g_blocked.store(on, std::memory_order_relaxed);
+}
+
+bool AttentionKernel::blockedApplies(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                     const at::Tensor& mask) {
+    if (at::GradMode::is_enabled() || q.dim() != 4 || k.dim() != 4 || v.dim() != 4 ||
+        !q.device().is_cpu() || (q.scalar_type() != at::kFloat && q.scalar_type() != at::kBFloat16))
+        return false;
+    for (std::int64_t d = 0; d < 2; ++d)
+        if (k.size(d) != q.size(d) || v.size(d) != q.size(d))
+            return false;
+    if (k.size(2) != v.size(2) || k.size(3) != q.size(3))
+        return false;
+    const std::vector<std::int64_t> scores{q.size(0), q.size(1), q.size(2), k.size(2)};
+    if (mask.defined() && !at::is_expandable_to(mask.sizes(), scores))
+        return false;
+    return q.size(0) * q.size(1) * q.size(2) * k.size(2) >= kBlockedMinimumScores;
+}
+
+at::Tensor AttentionKernel::blockedProduct(const at::Tensor& q, const at::Tensor& k,
+                                           const at::Tensor& v, const at::Tensor& mask, double scale,
+                                           bool upcastSoftmax) {
+    const std::int64_t batch = q.size(0), heads = q.size(1), queries = q.size(2), keys = k.size(2);
+    const std::int64_t element = std::max<std::int64_t>(4, static_cast<std::int64_t>(q.element_size()));
+    const std::int64_t rows =
+        std::clamp<std::int64_t>(kBlockScoreBytes / std::max<std::int64_t>(1, keys * element), 16,
+                                 std::max<std::int64_t>(queries, 1));
+    const std::int64_t blocks = (queries + rows - 1) / rows;
+    // [batch, queries, heads, head_dim] in memory, so that merging the heads afterwards (the
+    // caller's transpose and flatten) is a view, not a copy.
+    const at::Tensor out = at::empty({batch, queries, heads, v.size(3)}, v.options()).transpose(1, 2);
+    const at::Tensor fullMask =
+        mask.defined() ? mask.expand({batch, heads, queries, keys}) : at::Tensor();
+    at::parallel_for(0, batch * heads * blocks, 1, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t i = begin; i < end; ++i) {
+            const std::int64_t b = i / (heads * blocks), h = (i / blocks) % heads;
+            const std::int64_t first = (i % blocks) * rows, last = std::min(queries, first + rows);
+            const at::Tensor m = fullMask.defined()
+                                     ? fullMask.select(0, b).select(0, h).slice(0, first, last)
+                                     : at::Tensor();
+            const at::Tensor part = attendRows(q.select(0, b).select(0, h).slice(0, first, last),
+                                               k.select(0, b).select(0, h), v.select(0, b).select(0, h),
+                                               m, scale, upcastSoftmax, true);
+            out.select(0, b).select(0, h).slice(0, first, last).copy_(part);
+        }
+    });
+    return out;
 }
 
 std::int64_t AttentionKernel::queryChunkFor(const at::Tensor& q, const at::Tensor& k,
@@ -115,6 +177,8 @@ at::Tensor AttentionKernel::attend(const at::Tensor& q, const at::Tensor& k, con
     // Under autograd every chunk's probabilities are kept for the backward pass anyway: the
     // product runs whole there, as it always did.
     const std::int64_t budget = scoreBudgetBytes();
+    if (budget > 0 && blocked() && blockedApplies(q, k, v, mask))
+        return blockedProduct(q, k, v, mask, scale, upcastSoftmax);
     const std::int64_t chunk =
         at::GradMode::is_enabled() || budget <= 0 ? 0 : queryChunkFor(q, k, budget);
     return explicitProduct(q, k, v, mask, scale, upcastSoftmax, chunk);

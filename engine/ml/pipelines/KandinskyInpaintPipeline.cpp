@@ -1,5 +1,6 @@
 #include "engine/ml/pipelines/KandinskyInpaintPipeline.h"
 
+#include "engine/ml/nn/Conv2d.h"
 #include "engine/ml/pipelines/CandidateNoise.h"
 #include "engine/ml/pipelines/LatentPreview.h"
 #include "engine/ml/pipelines/PipelineFolder.h"
@@ -74,6 +75,8 @@ Status KandinskyInpaintPipeline::load(const PipelineFolder& folder, c10::Device 
             !s)
             return s;
     }
+    // Convolution weights are packed for oneDNN once the file's tensors are gone (Conv2d).
+    ConvolutionPacking packing;
     StateDict weights;
     p->m_movqDtype = autoencoderDtype(dtype);
     if (Status s = folder.loadWeights("movq", device, p->m_movqDtype, weights); !s)
@@ -85,6 +88,7 @@ Status KandinskyInpaintPipeline::load(const PipelineFolder& folder, c10::Device 
     if (Status s = UNet2DConditionModel::load(unetConfig, weights, device, dtype, p->m_unet); !s)
         return Status(s.code(), "unet: " + s.message());
     weights.clear();
+    packing.pack();
     const auto sampleSize = unetConfig.find("sample_size");
     const std::int64_t latentSide = sampleSize != unetConfig.end() && sampleSize->is_number_integer()
                                         ? sampleSize->get<std::int64_t>()

@@ -1,5 +1,6 @@
 #include "engine/ml/pipelines/StableDiffusionInpaintPipeline.h"
 
+#include "engine/ml/nn/Conv2d.h"
 #include "engine/ml/pipelines/CandidateNoise.h"
 #include "engine/ml/pipelines/LatentPreview.h"
 #include "engine/ml/pipelines/PipelineFolder.h"
@@ -72,6 +73,8 @@ Status StableDiffusionInpaintPipeline::load(const PipelineFolder& folder, c10::D
     // the decoder's pixels lose too much (autoencoderDtype).
     p->m_vaeUpcastsHalf = configBool(vaeConfig, "force_upcast", true);
     p->m_vaeDtype = dtype == c10::kHalf && p->m_vaeUpcastsHalf ? c10::kFloat : autoencoderDtype(dtype);
+    // Convolution weights are packed for oneDNN once the file's tensors are gone (Conv2d).
+    ConvolutionPacking packing;
     StateDict weights;
     if (Status s = folder.loadWeights("text_encoder", device, dtype, weights); !s)
         return s;
@@ -88,6 +91,7 @@ Status StableDiffusionInpaintPipeline::load(const PipelineFolder& folder, c10::D
     if (Status s = UNet2DConditionModel::load(unetConfig, weights, device, dtype, p->m_unet); !s)
         return Status(s.code(), "unet: " + s.message());
     weights.clear();
+    packing.pack();
 
     p->m_latentChannels = configInteger(vaeConfig, "latent_channels", 4);
     const std::int64_t in = p->m_unet.inChannels();

@@ -2,6 +2,7 @@
 
 #include "tests/ml/CatchWithTorch.h" // last: restores Catch's CHECK
 
+#include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 #include <cmath>
 
@@ -78,4 +79,65 @@ TEST_CASE("Attention at SD 1.5's 512x512 keeps its score matrix within the budge
     CHECK(AttentionKernel::queryChunkFor(q, prompt, AttentionKernel::kScoreBudgetBytes) == 4096);
     // A single head over a single key still makes progress one row at a time.
     CHECK(AttentionKernel::queryChunkFor(q, k, 1) == 1);
+}
+
+namespace {
+
+// libtorch's threads for one scope (the blocked product shares its blocks out among them).
+struct Threads {
+    explicit Threads(int n)
+        : before(at::get_num_threads()) {
+        at::set_num_threads(n);
+    }
+    ~Threads() { at::set_num_threads(before); }
+    int before;
+};
+
+} // namespace
+
+TEST_CASE("Blocked attention on the CPU gives the whole product's result, heads ready to merge",
+          "[ml][nn][attention]") {
+    c10::InferenceMode inference;
+    const Threads two(2);
+    at::manual_seed(13);
+    // 5000 keys make blocks of 52 query rows: 200 queries are three whole blocks and a part one.
+    // Heads are views into [batch, tokens, heads × dim] as the attention modules hand them over.
+    const auto heads = [](const at::Tensor& t) {
+        return t.view({2, t.size(1), 3, 8}).transpose(1, 2);
+    };
+    const at::Tensor q = heads(at::randn({2, 200, 24})), k = heads(at::randn({2, 5000, 24})),
+                     v = heads(at::randn({2, 5000, 24}));
+    const double scale = 1.0 / std::sqrt(8.0);
+    at::Tensor padding = at::zeros({2, 1, 1, 5000});
+    padding.slice(3, 4000, 5000).fill_(-10000.0);
+    const std::vector<at::Tensor> masks = {at::Tensor(), padding, at::randn({2, 3, 200, 5000}),
+                                           at::randn({200, 5000})};
+    for (const at::Tensor& mask : masks) {
+        INFO("mask dims " << (mask.defined() ? mask.dim() : 0));
+        REQUIRE(AttentionKernel::blockedApplies(q, k, v, mask));
+        const at::Tensor expected = reference(q, k, v, mask, scale);
+        const at::Tensor got = AttentionKernel::attend(q, k, v, mask, scale, false);
+        REQUIRE(got.sizes() == expected.sizes());
+        CHECK(largestDifference(got, expected) <= 1e-5);
+        // Merging the heads again ([batch, tokens, heads × dim]) is a view, not a copy.
+        CHECK(got.transpose(1, 2).is_contiguous());
+    }
+    // bfloat16: the same rounding as the chunked product (float32 softmax, one rounding).
+    const at::Tensor qb = q.to(at::kBFloat16), kb = k.to(at::kBFloat16), vb = v.to(at::kBFloat16);
+    const at::Tensor paddingb = padding.to(at::kBFloat16);
+    const at::Tensor blocked = AttentionKernel::blockedProduct(qb, kb, vb, paddingb, scale, false);
+    const at::Tensor chunked = AttentionKernel::explicitProduct(qb, kb, vb, paddingb, scale, false, 64);
+    CHECK(largestDifference(blocked.to(at::kFloat), chunked.to(at::kFloat)) <= 2e-2);
+    // Where it does not serve, the chunked product does: under autograd, on other shapes, and
+    // when the benchmarks ask for the product before blocks.
+    {
+        const at::AutoGradMode enabled(true);
+        CHECK_FALSE(AttentionKernel::blockedApplies(q, k, v, at::Tensor()));
+    }
+    CHECK_FALSE(AttentionKernel::blockedApplies(q.select(0, 0), k.select(0, 0), v.select(0, 0), {}));
+    CHECK_FALSE(AttentionKernel::blockedApplies(q, k, v, at::randn({2, 3, 7, 5000})));
+    AttentionKernel::setBlocked(false);
+    const at::Tensor before = AttentionKernel::attend(q, k, v, padding, scale, false);
+    AttentionKernel::setBlocked(true);
+    CHECK(largestDifference(before, reference(q, k, v, padding, scale)) <= 1e-5);
 }

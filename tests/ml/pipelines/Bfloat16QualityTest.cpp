@@ -1,3 +1,4 @@
+#include "engine/ml/nn/CpuCompute.h"
 #include "engine/ml/pipelines/InpaintPipeline.h"
 #include "engine/ml/pipelines/InpaintTrace.h"
 #include "tests/ml/CatchWithTorch.h"
@@ -10,7 +11,18 @@ using namespace limner::engine::ml;
 using limner::tests::PipelineTestFolders;
 
 // bfloat16 is what "Auto" computes in on CPUs with AVX-512 BF16 or AMX: it must paint what
-// float32 paints.
+// float32 paints. Elsewhere Auto never picks it (engine_model_tests) and libtorch 1.13 emulates
+// it: oneDNN's bfloat16 kernels need AVX-512, and the fallback products round their sums to
+// bfloat16 as they go (an AVX2 EPYC, 2026-12-02: SD 30.8 dB, Kandinsky's latents 8.1 %, with or
+// without the blocked attention and packed convolutions). There the figures are reported, and the
+// checks that hold for every CPU (finite, rounded) still apply.
+static bool nativeBfloat16() {
+    if (CpuCompute::hasFastBfloat16())
+        return true;
+    WARN("this CPU computes bfloat16 by emulation (no AVX-512 BF16 or AMX): the quality bound of "
+         "Auto's bfloat16 is not checked here");
+    return false;
+}
 
 namespace {
 
@@ -43,7 +55,9 @@ void checkBfloat16MatchesFloat32(const std::string& folder, std::int64_t size,
     REQUIRE(f32.sizes() == bf16.sizes());
     const double db = psnr(f32, bf16);
     INFO("bfloat16 against float32: " << db << " dB");
-    CHECK(db >= 35.0);
+    CHECK(std::isfinite(db));
+    if (nativeBfloat16())
+        CHECK(db >= 35.0);
     // Not the same picture by accident: bfloat16 rounds, so some pixels move.
     CHECK(!at::equal(f32, bf16));
 }
@@ -93,6 +107,7 @@ TEST_CASE("Kandinsky with its prior in bfloat16 hands its decoder the latents of
     }
     const double relative = ((latents[1] - latents[0]).norm() / latents[0].norm()).item<double>();
     INFO("relative difference of the final latents: " << relative);
-    CHECK(relative <= 0.05);
+    if (nativeBfloat16())
+        CHECK(relative <= 0.05);
     CHECK(relative > 0);
 }
