@@ -6,6 +6,7 @@
 #ifdef LIMNER_HAVE_EVAL_MINI
 #include "app/cli/EvalMiniCommand.h"
 #endif
+#include "engine/service/Engine.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -248,6 +249,7 @@ int runOutpaint(const QCommandLineParser& parser, const OutpaintOptions& o,
 } // namespace
 
 int main(int argc, char* argv[]) {
+    limner::engine::Engine::startProcess(argv); // may start the process again (CpuCompute)
     // Headless by design: QPainter on a QImage needs no platform plugin, and loading none keeps
     // stderr free of a display's warnings, so the one line we print is the only one.
     QCoreApplication app(argc, argv);

@@ -1,5 +1,6 @@
 #include "app/Document.h"
 #include "app/EngineClient.h"
+#include "engine/service/Engine.h"
 #include "ui/FileController.h"
 #include "ui/MainWindow.h"
 
@@ -7,6 +8,7 @@
 #include <QCommandLineParser>
 
 int main(int argc, char* argv[]) {
+    limner::engine::Engine::startProcess(argv); // may start the process again (CpuCompute)
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Limner"));
     QApplication::setOrganizationName(QStringLiteral("Limner"));

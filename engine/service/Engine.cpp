@@ -217,7 +217,8 @@ private:
 
     void loop() {
 #ifdef LIMNER_HAVE_MODELS
-        // libtorch's own thread settings unless the user set LIMNER_THREADS (see CpuCompute).
+        // Every core where the process started with sleeping waits (startProcess), libtorch's own
+        // settings otherwise; LIMNER_THREADS=N in either case (see CpuCompute).
         ml::CpuCompute::applyUserChoice();
 #endif
         for (;;) {
@@ -437,6 +438,14 @@ Status Engine::estimate(const InpaintRequest& request, JobEstimate& out) {
         JobEstimator::runFor(*entry->cost, request, choice, width, height, request.candidates);
     out = JobEstimator::estimate(*entry->cost, run, JobEstimator::Machine::now());
     return Status::ok();
+}
+
+void Engine::startProcess(char** argv) {
+#ifdef LIMNER_HAVE_MODELS
+    ml::CpuCompute::startProcess(argv);
+#else
+    (void)argv;
+#endif
 }
 
 int Engine::loadedModelCount() {

@@ -61,6 +61,10 @@ public:
     // thread, e.g. on every change of the generate panel. Classical fills give applies = false.
     // Fails only for what would make the job fail too (unknown backend, device or dtype).
     static Status estimate(const InpaintRequest& request, JobEstimate& out);
+    // First thing in an executable's main(): lets the CPU's compute threads sleep while they wait,
+    // which needs the process to start again with those settings (ml::CpuCompute::startProcess;
+    // may not return). No-op without engine/ml.
+    static void startProcess(char** argv);
     // Models whose weights are in memory now (instrumentation: ResidentModels).
     static int loadedModelCount();
     // The measured speeds (DeviceSpeeds), for the app to keep between sessions.

@@ -32,7 +32,8 @@ bool parseDtype(const std::string& name, c10::ScalarType& out) {
     return true;
 }
 
-// "float32@1/2,float32,bfloat16": dtype[@threads[/OpenBLAS threads]] per variant.
+// "float32@1/2:chunked:plain,float32,bfloat16": dtype[@threads[/OpenBLAS threads]] and
+// settings per variant.
 Status parseVariants(const std::string& text, std::vector<BenchOptions::Variant>& out) {
     out.clear();
     std::size_t start = 0;
@@ -44,12 +45,24 @@ Status parseVariants(const std::string& text, std::vector<BenchOptions::Variant>
             continue;
         BenchOptions::Variant v;
         v.label = item;
-        const std::size_t at = item.find('@');
-        const std::string dtype = item.substr(0, at);
+        std::string spec = item;
+        for (std::size_t colon = spec.rfind(':'); colon != std::string::npos; colon = spec.rfind(':')) {
+            const std::string setting = spec.substr(colon + 1);
+            if (setting == "chunked")
+                v.chunkedAttention = true;
+            else if (setting == "plain")
+                v.plainConvolutions = true;
+            else
+                return Status::badInput("--compare: unknown setting \"" + setting + "\" in \"" + item +
+                                        "\" (chunked, plain)");
+            spec = spec.substr(0, colon);
+        }
+        const std::size_t at = spec.find('@');
+        const std::string dtype = spec.substr(0, at);
         if (!parseDtype(dtype, v.dtype))
             return Status::badInput("--compare: unknown dtype \"" + dtype + "\" in \"" + item + "\"");
         if (at != std::string::npos) {
-            const std::string counts = item.substr(at + 1);
+            const std::string counts = spec.substr(at + 1);
             const std::size_t slash = counts.find('/');
             std::int64_t threads = 0, blas = 0;
             if (!parseInteger(counts.substr(0, slash), 1, threads) || threads > 1024 ||
@@ -75,7 +88,7 @@ const char* BenchOptions::usage() {
            "                   [--height H --width W] [--batch B] [--iters N] [--warmup N]\n"
            "                   [--device cpu|cuda] [--dtype float32|float16|bfloat16] [--seed S]\n"
            "                   [--threads T] [--save FILE [--save-dtype float32|float16]]\n"
-           "                   [--compare dtype[@T[/B]],dtype[@T[/B]],...]\n"
+           "                   [--compare dtype[@T[/B]][:chunked][:plain],...] [--profile]\n"
            "       limner-bench pipeline --model DIR [--size S | --height H --width W] [--steps N]\n"
            "                   [--prior-steps N] [--guidance G] [--batch B] [--iters N] [--warmup N]\n"
            "                   [--device] [--dtype] [--threads T] [--attention-budget MiB]\n"
@@ -90,12 +103,17 @@ const char* BenchOptions::usage() {
            "alone; configs/sd15-inpainting and configs/kandinsky22-inpainting are the real models'\n"
            "configs). Prints the load time, each stage's time, the denoising steps' min/median/max\n"
            "and the peak resident memory (VmHWM) of the load and of each phase of a run.\n"
-           "--threads: libtorch's intra-op threads; default: as the editor's engine runs, libtorch's\n"
-           "own (LIMNER_THREADS=N: N, and OpenBLAS one).\n"
+           "--threads: libtorch's intra-op threads; default: as the editor's engine runs, the "
+           "engine's\n"
+           "choice (CpuCompute: every core where threads sleep while waiting; LIMNER_THREADS=N).\n"
            "--compare: variants of one module (dtype[@T[/B]], comma-separated) timed side by\n"
            "side in one run, one call of each in turn; prints each one's median ms/call, CPU\n"
            "seconds per call and its ratio to the first. T: libtorch threads, B: OpenBLAS threads\n"
            "(default 1); no @: the engine's settings (e.g. float32,float32@2/1,bfloat16).\n"
+           ":chunked: attention as the chunked whole-head product, as before the blocked one;\n"
+           ":plain: convolution weights left plain, as before they were packed at load.\n"
+           "--profile: after timing, each call once more under libtorch's profiler: the operators'\n"
+           "self times (without the operators they call), largest first, by name and by shapes.\n"
            "--attention-budget: the score MiB one chunk of attention queries may hold (default:\n"
            "the engine's, 128; 0: each attention's whole score matrix at once).\n"
            "--conv-band: the input MiB one band of a large convolution may hold (default: the\n"
@@ -107,6 +125,10 @@ const char* BenchOptions::usage() {
            "--save: a single module's random weights are written to FILE (safetensors, the\n"
            "state_dict names of the real model) instead of timing it: with every component's\n"
            "file in a copy of a config folder, `pipeline` measures loading real files.\n";
+}
+
+std::string BenchOptions::Variant::moduleKey() const {
+    return std::string(c10::toString(dtype)) + (plainConvolutions ? ":plain" : "");
 }
 
 Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
@@ -125,6 +147,10 @@ Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
     }
     for (int i = 2; i < argc; ++i) {
         const std::string arg = argv[i];
+        if (arg == "--profile") { // the one option without a value
+            o.profile = true;
+            continue;
+        }
         if (i + 1 >= argc)
             return Status::badInput("option " + arg + " needs a value");
         const std::string value = argv[++i];

@@ -38,10 +38,14 @@ struct BenchOptions {
     struct Variant {
         c10::ScalarType dtype = c10::kFloat;
         int threads = 0;
-        int blasThreads = 0; // OpenBLAS's threads; 0 = the engine's choice (1)
+        int blasThreads = 0;            // OpenBLAS's threads; 0 = the engine's choice (1)
+        bool chunkedAttention = false;  // the attention product before blocks (AttentionKernel)
+        bool plainConvolutions = false; // convolution weights not packed at load (Conv2d)
+        std::string moduleKey() const;  // variants with equal keys share one built module
         std::string label;
     };
     std::vector<Variant> compare;
+    bool profile = false; // single modules: each call once more under libtorch's profiler
 
     static Status parse(int argc, char** argv, BenchOptions& out);
     static const char* usage();

@@ -4,6 +4,7 @@
 #include "engine/ml/bench/BenchClock.h"
 #include "engine/ml/bench/BenchOptions.h"
 #include "engine/ml/bench/ModuleBenchmark.h"
+#include "engine/ml/bench/OpProfile.h"
 #include "engine/ml/bench/PipelineBenchmark.h"
 #include "engine/ml/bench/ProcessMemory.h"
 #include "engine/ml/nn/AttentionKernel.h"
@@ -36,18 +37,22 @@ int fail(const Status& status) {
 // each variant in turn, so a machine's changing load falls on all of them alike.
 int runComparison(const BenchOptions& options) {
     const int engineThreads = CpuCompute::applyUserChoice();
-    // OpenBLAS's own count cannot be read back portably: libtorch's default pool is one thread
-    // per core, LIMNER_THREADS sets it to one.
-    const int engineBlas = std::getenv("LIMNER_THREADS") ? 1 : CpuCompute::usableCores();
-    std::map<c10::ScalarType, ModuleBenchmark> modules;
+    // OpenBLAS's own count cannot be read back portably: as applyUserChoice() sets it (its
+    // default, a thread per core, when libtorch's defaults are kept).
+    const int engineBlas = std::getenv("LIMNER_THREADS") && !CpuCompute::threadsSleepWhileWaiting()
+                               ? 1
+                               : CpuCompute::usableCores();
+    std::map<std::string, ModuleBenchmark> modules;
     for (const BenchOptions::Variant& v : options.compare) {
-        if (modules.count(v.dtype))
+        if (modules.count(v.moduleKey()))
             continue;
         BenchOptions o = options;
         o.dtype = v.dtype;
-        if (Status s = ModuleBenchmark::prepare(o, modules[v.dtype]); !s)
+        Conv2d::setPacking(!v.plainConvolutions);
+        if (Status s = ModuleBenchmark::prepare(o, modules[v.moduleKey()]); !s)
             return fail(s);
     }
+    Conv2d::setPacking(true);
     const ModuleBenchmark& first = modules.begin()->second;
     std::printf("module %s (%s), %.2f M parameters, batch %lld; %d rounds after %d warm-up, one "
                 "call of each variant a round; engine threads %d\n",
@@ -58,15 +63,33 @@ int runComparison(const BenchOptions& options) {
     for (std::size_t c = 0; c < first.calls().size(); ++c) {
         const std::size_t n = options.compare.size();
         std::vector<std::vector<double>> wall(n), cpu(n);
+        std::vector<double> difference(n, 0.0);
+        const auto apply = [&](const BenchOptions::Variant& v) {
+            if (v.threads > 0)
+                CpuCompute::setThreads(v.threads, v.blasThreads > 0 ? v.blasThreads : 1);
+            else
+                CpuCompute::setThreads(engineThreads, engineBlas);
+            AttentionKernel::setBlocked(!v.chunkedAttention);
+        };
         try {
+            // One untimed call of each first: its output against the first variant's (the
+            // largest difference over the first output's largest magnitude).
+            at::Tensor reference;
+            for (std::size_t i = 0; i < n; ++i) {
+                apply(options.compare[i]);
+                const at::Tensor out =
+                    modules.at(options.compare[i].moduleKey()).calls()[c].run().to(at::kFloat);
+                if (i == 0)
+                    reference = out;
+                else
+                    difference[i] = (out - reference).abs().max().item<double>() /
+                                    std::max(1e-30, reference.abs().max().item<double>());
+            }
             for (int round = 0; round < options.warmup + options.iterations; ++round) {
                 for (std::size_t i = 0; i < n; ++i) {
                     const BenchOptions::Variant& v = options.compare[i];
-                    if (v.threads > 0)
-                        CpuCompute::setThreads(v.threads, v.blasThreads > 0 ? v.blasThreads : 1);
-                    else
-                        CpuCompute::setThreads(engineThreads, engineBlas);
-                    const ModuleBenchmark::Call& call = modules.at(v.dtype).calls()[c];
+                    apply(v);
+                    const ModuleBenchmark::Call& call = modules.at(v.moduleKey()).calls()[c];
                     const double cpuStart = BenchClock::cpuSeconds();
                     const double ms = ModuleBenchmark::millisecondsPerCall(call, 0, 1);
                     if (round >= options.warmup) {
@@ -83,12 +106,12 @@ int runComparison(const BenchOptions& options) {
             const BenchOptions::Variant& v = options.compare[i];
             const double ms = BenchClock::median(wall[i]);
             std::printf("%-20s %-14s threads %2d/%d  %10.2f ms/call (min %.2f)  cpu %7.2f s/call  "
-                        "%.2fx of %s\n",
+                        "%.2fx of %s  output differs by %.1e\n",
                         first.calls()[c].label.c_str(), v.label.c_str(),
                         v.threads > 0 ? v.threads : engineThreads,
                         v.threads > 0 ? (v.blasThreads > 0 ? v.blasThreads : 1) : engineBlas, ms,
                         *std::min_element(wall[i].begin(), wall[i].end()), BenchClock::median(cpu[i]),
-                        base > 0 ? ms / base : 0.0, options.compare[0].label.c_str());
+                        base > 0 ? ms / base : 0.0, options.compare[0].label.c_str(), difference[i]);
         }
         std::fflush(stdout);
     }
@@ -136,6 +159,10 @@ int runModule(const BenchOptions& options) {
                             d.range, d.largest);
                 std::fflush(stdout);
             }
+            if (options.profile) {
+                std::cout << call.label << ": ";
+                OpProfile::run([&call] { call.run(); }, std::cout);
+            }
         } catch (const c10::Error& e) {
             return fail(Status::internal(call.label + ": " + e.what_without_backtrace()));
         } catch (const std::exception& e) {
@@ -148,6 +175,7 @@ int runModule(const BenchOptions& options) {
 } // namespace
 
 int main(int argc, char** argv) {
+    CpuCompute::startProcess(argv); // as the editor starts (may run the process again)
     BenchOptions options;
     if (Status s = BenchOptions::parse(argc, argv, options); !s) {
         std::cerr << "limner-bench: " << s.message() << "\n" << BenchOptions::usage();

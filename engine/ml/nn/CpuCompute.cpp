@@ -5,7 +5,9 @@
 #include <cstdlib>
 #include <dlfcn.h>
 #include <sched.h>
+#include <strings.h>
 #include <thread>
+#include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
@@ -74,9 +76,32 @@ void CpuCompute::setThreads(int n, int blas) {
         set(std::max(1, blas));
 }
 
+void CpuCompute::startProcess(char** argv) {
+    if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT") ||
+        std::getenv("LIMNER_KEEP_WAIT_POLICY") || !argv || !argv[0])
+        return;
+    const bool blasTimeoutSet = std::getenv("OPENBLAS_THREAD_TIMEOUT") != nullptr;
+    ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    if (!blasTimeoutSet)
+        ::setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1);
+    ::execv("/proc/self/exe", argv);
+    // Still here: the exec failed, and this process's libraries keep the settings they read.
+    ::unsetenv("OMP_WAIT_POLICY");
+    if (!blasTimeoutSet)
+        ::unsetenv("OPENBLAS_THREAD_TIMEOUT");
+}
+
+bool CpuCompute::threadsSleepWhileWaiting() {
+    const char* policy = std::getenv("OMP_WAIT_POLICY");
+    return policy && ::strcasecmp(policy, "passive") == 0;
+}
+
 int CpuCompute::applyUserChoice() {
+    const bool sleeping = threadsSleepWhileWaiting();
     if (const int threads = positiveFromEnvironment("LIMNER_THREADS"); threads > 0)
-        setThreads(threads, 1);
+        setThreads(threads, sleeping ? threads : 1);
+    else if (sleeping)
+        setThreads(usableCores(), usableCores());
     return at::get_num_threads();
 }
 

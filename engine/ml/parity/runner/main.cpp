@@ -2,6 +2,7 @@
 //                   [--allow-tf32]
 // Runs every parity fixture under DIR against the C++ implementation; exits non-zero when any
 // fixture fails or has a component nobody registered.
+#include "engine/ml/nn/CpuCompute.h"
 #include "engine/ml/parity/ParityRegistry.h"
 #include "engine/ml/parity/ParityRunner.h"
 #ifdef LIMNER_ML_HAS_MODEL_PARITY
@@ -33,6 +34,7 @@ int usage(const std::string& problem) {
 
 int main(int argc, char** argv) {
     using namespace limner::engine::ml;
+    CpuCompute::startProcess(argv); // threads that sleep while waiting, as the editor's
     at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
 
     std::string root;
