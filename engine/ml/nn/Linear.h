@@ -10,9 +10,9 @@ class WeightSource;
 
 // torch.nn.Linear: weight [out, in], optional bias [out].
 //
-// On the CPU outside autograd, a float32 product of many rows is shared out by rows among
-// libtorch's threads, each running OpenBLAS on one thread: the engine gives OpenBLAS one thread
-// (CpuCompute), since its own pool spins between products and fights libtorch's for the cores.
+// On the CPU outside autograd, with more than one libtorch thread, a float32 product is shared
+// out by output features among the threads: each reads only its own rows of the weight, which is
+// what the UNets' few-token products at low resolution wait for (see Linear.cpp).
 class Linear {
 public:
     static Linear load(const WeightSource& weights, const std::string& name, std::int64_t in,
