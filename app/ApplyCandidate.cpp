@@ -72,6 +72,7 @@ int applyCandidateAsLayer(Document& document, const engine::InpaintResult& resul
     layer.offset = region.topLeft();
     layer.generation.backend = QString::fromStdString(result.backend);
     layer.generation.prompt = QString::fromStdString(result.prompt);
+    layer.generation.consentNote = QString::fromStdString(result.consentNote);
     layer.generation.seed = result.candidates[static_cast<std::size_t>(candidateIndex)].seed;
     layer.generation.fromTrainedModel = GenerationInfo::isTrainedModelBackend(layer.generation.backend);
     storeReblendData(layer.generation, result, candidateIndex);

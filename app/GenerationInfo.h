@@ -33,6 +33,9 @@ struct GenerationInfo {
     // Set when the layer is a merge of model pixels with other pixels: a model took part, but
     // not every pixel is its own (exports then say "composite", not "generated").
     bool mixedWithOtherPixels = false;
+    // The content policy's warning the user went on after (a face edit, a prompt rule), with
+    // its time; saved with the project so the decision stays on record. Empty when none.
+    QString consentNote;
 
     bool isValid() const { return !backend.isEmpty(); }
 

@@ -29,6 +29,9 @@ const QString kLibraryComfyUiKey = QStringLiteral("library/comfyUiFolders");
 const QString kLibraryWebUiKey = QStringLiteral("library/webUiFolders");
 const QString kModelPriorsKey = QStringLiteral("library/priors");
 const QString kModelSpeedsKey = QStringLiteral("models/speeds");
+const QString kPolicyKey = QStringLiteral("safety/policy");
+const QString kPolicyAddedKey = QStringLiteral("safety/addedTerms");
+const QString kPolicyRemovedKey = QStringLiteral("safety/removedTerms");
 constexpr int kMaxAutosaveSeconds = 3600;
 
 // Non-empty paths, each once, in their saved order.
@@ -51,7 +54,8 @@ Settings::Settings()
     , autosaveIntervalSeconds(120)
     , exportGenerationParameters(false)
     , modelDevice(QStringLiteral("auto"))
-    , modelDtype(QStringLiteral("auto")) {}
+    , modelDtype(QStringLiteral("auto"))
+    , contentPolicy(QStringLiteral("standard")) {}
 
 const QStringList& Settings::modelDevices() {
     static const QStringList devices{QStringLiteral("auto"), QStringLiteral("cpu"),
@@ -129,6 +133,12 @@ Settings Settings::loadFrom(const QSettings& store) {
         if (ok && value > 0)
             s.modelSpeeds.insert(it.key(), value);
     }
+    const QString policy = store.value(kPolicyKey).toString();
+    if (policy == QLatin1String("off") || policy == QLatin1String("standard") ||
+        policy == QLatin1String("strict"))
+        s.contentPolicy = policy;
+    s.policyAddedTerms = store.value(kPolicyAddedKey).toStringList();
+    s.policyRemovedTerms = store.value(kPolicyRemovedKey).toStringList();
     return s;
 }
 
@@ -154,6 +164,9 @@ void Settings::save() const {
         priors.insert(it.key(), it.value());
     store.setValue(kModelPriorsKey, priors);
     store.setValue(kModelSpeedsKey, modelSpeeds);
+    store.setValue(kPolicyKey, contentPolicy);
+    store.setValue(kPolicyAddedKey, policyAddedTerms);
+    store.setValue(kPolicyRemovedKey, policyRemovedTerms);
 }
 
 } // namespace limner::app

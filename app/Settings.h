@@ -34,6 +34,12 @@ struct Settings {
     QStringList libraryWebUiFolders;   // A1111 / Forge installs the user added
     QMap<QString, QString> modelPriors;
     QVariantMap modelSpeeds; // speeds measured on this computer (engine DeviceSpeeds), by key
+    // Preferences ▸ Safety (ContentPolicy::fromSettings reads them): the policy level ("off",
+    // "standard", "strict") and the user's edits of the shipped term lists, each entry
+    // "category:term" ("sexual:lingerie").
+    QString contentPolicy;
+    QStringList policyAddedTerms;
+    QStringList policyRemovedTerms;
 
     static constexpr int kMaxRecentFiles = 10;
     static const QStringList& modelDevices(); // the values modelDevice may take, "auto" first

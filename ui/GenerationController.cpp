@@ -8,10 +8,15 @@
 #include "app/ImageConvert.h"
 #include "app/Settings.h"
 #include "app/StagingActions.h"
+#include "app/policy/ContentPolicy.h"
+#include "app/policy/GenerationGuard.h"
+#include "engine/imaging/FaceDetector.h"
 #include "ui/CandidatesPanel.h"
 #include "ui/CanvasView.h"
 #include "ui/GeneratePanel.h"
 #include "ui/GenerationFrameTool.h"
+
+#include <QMessageBox>
 
 namespace limner::ui {
 
@@ -152,6 +157,43 @@ void GenerationController::extend(const app::CanvasMargins& margins) {
     run(job, QRect(QPoint(-margins.left, -margins.top), margins.grown(m_document.canvasSize())));
 }
 
+GenerationController::~GenerationController() = default;
+
+bool GenerationController::passesPolicy(const engine::InpaintRequest& request, std::string* consent) {
+    if (!m_client.modelForBackend(QString::fromStdString(request.backend)))
+        return true; // the classical fills ignore the prompt and invent no faces
+    const app::ContentPolicy policy = app::ContentPolicy::fromSettings(app::Settings::load());
+    if (policy.level != app::ContentPolicy::Level::Off && !m_faceDetector)
+        m_faceDetector = std::make_unique<engine::imaging::FaceDetector>(
+            engine::imaging::FaceDetector::fromSystem());
+    const app::GenerationVerdict verdict =
+        app::GenerationGuard::check(request, policy, true, m_faceDetector.get());
+    if (verdict.outcome == app::GenerationVerdict::Outcome::Allow)
+        return true;
+    if (verdict.outcome == app::GenerationVerdict::Outcome::Refuse) {
+        QString message = verdict.message;
+        message[0] = message[0].toUpper();
+        m_panel.showMessage(message + QLatin1Char('.'), true);
+        return false;
+    }
+    QString warning = verdict.message;
+    warning[0] = warning[0].toUpper();
+    const bool goOn =
+        m_confirmRisk ? m_confirmRisk(warning)
+                      : QMessageBox::warning(&m_panel, tr("Content policy"),
+                                             tr("%1.\n\nGo on anyway? Your answer is recorded with the "
+                                                "generated layer in the project.")
+                                                 .arg(warning),
+                                             QMessageBox::Yes | QMessageBox::No,
+                                             QMessageBox::No) == QMessageBox::Yes;
+    if (!goOn) {
+        m_panel.showMessage(tr("Not generated: %1.").arg(verdict.message), true);
+        return false;
+    }
+    *consent = app::GenerationGuard::consentNote(verdict).toStdString();
+    return true;
+}
+
 void GenerationController::run(const app::OutpaintJob& job, const QRect& frame) {
     if (isRunning())
         return;
@@ -168,8 +210,12 @@ void GenerationController::run(const app::OutpaintJob& job, const QRect& frame) 
         m_panel.showMessage(problem, true);
         return;
     }
+    std::string consent;
+    if (!passesPolicy(job.request, &consent))
+        return;
     discard();
     m_job = job;
+    m_job.request.consentNote = consent;
     m_jobFrame = frame;
     m_jobMask = m_document.mask();
     // Only models send previews; planning the region costs a pass over the mask.
@@ -177,7 +223,7 @@ void GenerationController::run(const app::OutpaintJob& job, const QRect& frame) 
     m_previewRect = m_client.modelForBackend(QString::fromStdString(job.request.backend))
                         ? app::EngineClient::previewRegion(job.request, &m_previewAlpha)
                         : QRect();
-    m_jobId = m_client.submit(job.request);
+    m_jobId = m_client.submit(m_job.request);
     // The request's pixels went to the engine; the result brings back what accepting needs.
     m_job.request.image = {};
     m_job.request.mask = {};
@@ -247,14 +293,37 @@ void GenerationController::onFinished(quint64 jobId, const engine::InpaintResult
     m_result = result;
     m_document.addStagingEntry(app::makeStagingEntry(m_job, m_jobFrame, m_jobMask, result));
     m_candidateImages.clear();
-    for (const engine::InpaintCandidate& candidate : result.candidates)
-        m_candidateImages.append(app::ImageConvert::toLayerPixels(candidate.layer));
+    // A candidate the model's safety checker flagged is blacked out (shown as is, with a warning,
+    // only where the policy is Off) and cannot be accepted.
+    const bool policyOff =
+        app::ContentPolicy::fromSettings(app::Settings::load()).level == app::ContentPolicy::Level::Off;
+    int flagged = 0;
+    for (const engine::InpaintCandidate& candidate : result.candidates) {
+        QImage image = app::ImageConvert::toLayerPixels(candidate.layer);
+        if (!candidate.safetyWarning.empty()) {
+            ++flagged;
+            if (!policyOff)
+                image.fill(QColor(0, 0, 0, 255));
+        }
+        m_candidateImages.append(image);
+    }
     m_candidates.setCandidates(m_candidateImages);
-    m_panel.showMessage(m_candidateImages.size() == 1
-                            ? tr("1 candidate: Accept keeps it as a layer.")
-                            : tr("%1 candidates: click one to preview it, Accept keeps it as a layer.")
-                                  .arg(m_candidateImages.size()),
-                        false);
+    if (flagged > 0) {
+        m_panel.showMessage(policyOff ? tr("The model's safety checker flagged %n candidate(s) as "
+                                           "possibly NSFW (shown: the content policy is Off).",
+                                           nullptr, flagged)
+                                      : tr("The model's safety checker flagged %n candidate(s) as "
+                                           "possibly NSFW: blacked out, they cannot be accepted.",
+                                           nullptr, flagged),
+                            true);
+    } else {
+        m_panel.showMessage(m_candidateImages.size() == 1
+                                ? tr("1 candidate: Accept keeps it as a layer.")
+                                : tr("%1 candidates: click one to preview it, Accept keeps it as a "
+                                     "layer.")
+                                      .arg(m_candidateImages.size()),
+                            false);
+    }
     if (!m_candidateImages.isEmpty())
         m_candidates.setCurrentIndex(0);
     emit jobEnded();
@@ -291,6 +360,14 @@ void GenerationController::preview(int index) {
 void GenerationController::accept(int index) {
     if (!m_result || index < 0 || index >= int(m_result->candidates.size()))
         return;
+    if (!m_result->candidates[std::size_t(index)].safetyWarning.empty() &&
+        app::ContentPolicy::fromSettings(app::Settings::load()).level !=
+            app::ContentPolicy::Level::Off) {
+        m_panel.showMessage(tr("This candidate was flagged by the model's safety checker and is not "
+                               "accepted (with Preferences ▸ Safety set to Off it is only a warning)."),
+                            true);
+        return;
+    }
     QString error;
     const bool growing = !m_job.growth.isNull() && m_document.canvasSize() == m_job.sourceCanvas;
     const int layerId = m_job.growth.isNull()

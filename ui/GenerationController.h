@@ -8,12 +8,18 @@
 #include <QImage>
 #include <QObject>
 #include <QVector>
+#include <functional>
+#include <memory>
 #include <optional>
 
 namespace limner::app {
 class Document;
 class EngineClient;
 } // namespace limner::app
+
+namespace limner::engine::imaging {
+class FaceDetector;
+}
 
 namespace limner::ui {
 
@@ -32,6 +38,12 @@ class GenerationController : public QObject {
 public:
     GenerationController(app::Document& document, app::EngineClient& client, GeneratePanel& panel,
                          CandidatesPanel& candidates, CanvasView& canvas, QObject* parent = nullptr);
+    ~GenerationController() override;
+
+    // Asks the user whether to go on after a content-policy warning (Preferences ▸ Safety,
+    // Standard); true = go on. Default: a question box over the panel. Tests answer it.
+    using ConfirmRisk = std::function<bool(const QString& warning)>;
+    void setConfirmRisk(ConfirmRisk confirm) { m_confirmRisk = std::move(confirm); }
 
     bool isRunning() const { return m_jobId != 0; }
     int candidateCount() const { return m_candidateImages.size(); }
@@ -76,6 +88,9 @@ private:
     void preview(int index);
     void endJob();
     app::OutpaintOptions optionsFromPanel();
+    // The content policy's word on a model job (GenerationGuard); false = do not submit. On a
+    // confirmed warning, *consent is the answer to record (the request's consentNote).
+    bool passesPolicy(const engine::InpaintRequest& request, std::string* consent);
     bool frameIsActive() const;
 
     app::Document& m_document;
@@ -95,6 +110,8 @@ private:
     QRect m_previewRect;
     QImage m_previewAlpha;
     bool m_showingProgress = false;
+    ConfirmRisk m_confirmRisk;
+    std::unique_ptr<engine::imaging::FaceDetector> m_faceDetector; // loaded at the first check
 };
 
 } // namespace limner::ui

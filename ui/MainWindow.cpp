@@ -14,6 +14,7 @@
 #include "ui/OutpaintUi.h"
 #include "ui/PreferencesDialog.h"
 #include "ui/ProjectsPage.h"
+#include "ui/SafetyPage.h"
 #include "ui/ToolBox.h"
 
 #include <QCloseEvent>
@@ -176,6 +177,7 @@ void MainWindow::showPreferences() {
         auto* projects = new ProjectsPage;
         m_preferences->addPage(projects, tr("Projects"));
         m_preferences->addPage(new ModelsPage(m_client), tr("Models"));
+        m_preferences->addPage(new SafetyPage, tr("Safety"));
         connect(projects, &ProjectsPage::autosaveIntervalChanged, this, [this](int seconds) {
             m_files->autosave()->setInterval(std::chrono::seconds(seconds));
         });

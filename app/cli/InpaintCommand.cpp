@@ -8,6 +8,7 @@
 #include "app/cli/RunJob.h"
 #include "app/project/ImageExporter.h"
 
+#include <QTextStream>
 #include <optional>
 
 namespace limner::cli {
@@ -20,7 +21,7 @@ QString sizeText(const QSize& size) {
 
 } // namespace
 
-QString InpaintCommand::run() const {
+QString InpaintCommand::run(int* exitCode) const {
     using app::EngineClient;
     using app::ImageIO;
 
@@ -73,13 +74,27 @@ QString InpaintCommand::run() const {
     }
     if (const QString problem = EngineClient::validate(request); !problem.isEmpty())
         return problem;
+    if (useModel) {
+        if (const QString refusal = model.checkPolicy(request, exitCode); !refusal.isEmpty())
+            return refusal;
+    }
 
     QString failure;
     const std::optional<engine::InpaintResult> result = runJob(request, &failure);
     if (!result)
         return QStringLiteral("inpainting failed: %1").arg(failure);
 
+    const bool policyOff = model.policy.level == app::ContentPolicy::Level::Off;
+    QStringList withheld;
     for (int i = 0; i < static_cast<int>(result->candidates.size()); ++i) {
+        const std::string& warning = result->candidates[static_cast<std::size_t>(i)].safetyWarning;
+        if (!warning.empty() && !policyOff) {
+            withheld << candidateOutputPath(outputPath, i, count);
+            continue; // a flagged candidate is never written by accident
+        }
+        if (!warning.empty())
+            QTextStream(stderr) << "limner-cli: warning: " << QString::fromStdString(warning)
+                                << Qt::endl;
         app::Document output;
         output.reset(image);
         if (app::applyCandidateAsLayer(output, *result, i, &error) < 0)
@@ -88,6 +103,13 @@ QString InpaintCommand::run() const {
         if (!app::ImageExporter::exportImage(output, candidateOutputPath(outputPath, i, count),
                                              {quality, false}, &error))
             return error;
+    }
+    if (!withheld.isEmpty()) {
+        if (exitCode)
+            *exitCode = ModelArguments::kExitRefused;
+        return QStringLiteral("the model's safety checker flagged %1 as possibly NSFW: not written "
+                              "(with --policy off it is written with a warning)")
+            .arg(withheld.join(QStringLiteral(", ")));
     }
     return {};
 }

@@ -2,10 +2,13 @@
 
 #include "app/ImageConvert.h"
 #include "app/ImageIO.h"
+#include "app/Settings.h"
 #include "app/cli/ModelsCommand.h"
 #include "app/library/CheckpointClassifier.h"
 #include "app/library/LibraryEntry.h"
 #include "app/library/ModelLibrary.h"
+#include "app/policy/GenerationGuard.h"
+#include "engine/imaging/FaceDetector.h"
 #include "engine/service/Engine.h"
 
 #include <QDir>
@@ -55,7 +58,7 @@ bool readInteger(const QCommandLineParser& parser, const QCommandLineOption& opt
 
 void ModelOptions::addTo(QCommandLineParser& parser) {
     parser.addOptions({model, negative, imagePrompt, steps, guidance, scheduler, strength, candidates,
-                       device, dtype});
+                       device, dtype, policy, confirm});
 }
 
 QString ModelOptions::read(const QCommandLineParser& parser, ModelArguments& out,
@@ -121,8 +124,40 @@ QString ModelOptions::read(const QCommandLineParser& parser, ModelArguments& out
                 .arg(t);
         a.settings.dtype = t.toStdString();
     }
+    a.policy = app::ContentPolicy::fromSettings(
+        app::Settings::load(QStringLiteral("Limner"), QStringLiteral("Limner")));
+    if (parser.isSet(policy) &&
+        !app::ContentPolicy::levelFromName(parser.value(policy), &a.policy.level))
+        return QStringLiteral("--policy must be off, standard or strict, not '%1'")
+            .arg(parser.value(policy));
+    a.confirmRisk = parser.isSet(confirm);
     out = std::move(a);
     return {};
+}
+
+QString ModelArguments::checkPolicy(engine::InpaintRequest& request, int* exitCode) const {
+    const engine::imaging::FaceDetector detector = engine::imaging::FaceDetector::fromSystem();
+    const app::GenerationVerdict verdict =
+        app::GenerationGuard::check(request, policy, true, &detector);
+    switch (verdict.outcome) {
+    case app::GenerationVerdict::Outcome::Allow:
+        return {};
+    case app::GenerationVerdict::Outcome::Refuse:
+        if (exitCode)
+            *exitCode = kExitRefused;
+        return verdict.message;
+    case app::GenerationVerdict::Outcome::Confirm:
+        break;
+    }
+    if (confirmRisk) {
+        request.consentNote = app::GenerationGuard::consentNote(verdict).toStdString();
+        return {};
+    }
+    if (exitCode)
+        *exitCode = kExitNeedsConfirm;
+    return QStringLiteral("%1; to go on anyway, give --confirm (the answer is recorded with the "
+                          "layer)")
+        .arg(verdict.message);
 }
 
 QString ModelArguments::addModel(QString* error) const {

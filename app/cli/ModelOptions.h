@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/policy/ContentPolicy.h"
 #include "engine/service/InpaintRequest.h"
 
 #include <QCommandLineOption>
@@ -24,6 +25,18 @@ struct ModelArguments {
     std::vector<Reference> imagePrompts;
     engine::DiffusionSettings settings;
     int candidates = 1;
+    // --policy (default: the editor's Preferences ▸ Safety) and --confirm.
+    app::ContentPolicy policy;
+    bool confirmRisk = false;
+
+    // Exit codes of a job the content policy stopped.
+    static constexpr int kExitRefused = 3;      // refused at this level
+    static constexpr int kExitNeedsConfirm = 4; // Standard: a warning that --confirm accepts
+
+    // Asks the content policy about a model job (GenerationGuard: prompt rules, faces the mask
+    // touches). Empty to go on (request.consentNote set where --confirm accepted a warning),
+    // else the one-line message, with *exitCode kExitRefused or kExitNeedsConfirm.
+    QString checkPolicy(engine::InpaintRequest& request, int* exitCode) const;
 
     // Adds the model to the engine (checked without reading its weights: a bad folder gives the
     // loader's message), loads the image prompts and fills the request's backend and settings.
@@ -81,6 +94,16 @@ public:
     QCommandLineOption device{QStringLiteral("device"),
                               QStringLiteral("Model: auto, cpu or cuda (default auto)."),
                               QStringLiteral("name")};
+    QCommandLineOption policy{
+        QStringLiteral("policy"),
+        QStringLiteral("Model: the content policy, off, standard or strict (default: the editor's, "
+                       "Preferences ▸ Safety). Refused jobs exit with 3; warnings in standard exit "
+                       "with 4 unless --confirm is given."),
+        QStringLiteral("level")};
+    QCommandLineOption confirm{
+        QStringLiteral("confirm"),
+        QStringLiteral("Model: go on after a content-policy warning (standard); the answer is "
+                       "recorded with the generated layer.")};
     QCommandLineOption dtype{
         QStringLiteral("dtype"),
         QStringLiteral("Model: auto, float32, float16 or bfloat16 (default auto: float16 on a GPU, "

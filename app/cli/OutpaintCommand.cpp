@@ -14,7 +14,7 @@
 
 namespace limner::cli {
 
-QString OutpaintCommand::run() const {
+QString OutpaintCommand::run(int* exitCode) const {
     using app::EngineClient;
     using app::ImageIO;
 
@@ -70,6 +70,10 @@ QString OutpaintCommand::run() const {
     }
     if (const QString problem = EngineClient::validate(request); !problem.isEmpty())
         return problem;
+    if (!model.modelPath.isEmpty()) {
+        if (const QString refusal = model.checkPolicy(request, exitCode); !refusal.isEmpty())
+            return refusal;
+    }
 
     QString failure;
     const std::optional<engine::InpaintResult> result = runJob(request, &failure);

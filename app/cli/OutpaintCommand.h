@@ -36,7 +36,8 @@ public:
 
     // Needs a QCoreApplication (no event loop yet). Returns an empty string on success, else
     // the one-line message to print.
-    QString run() const;
+    // *exitCode (when given) is set where a failure has its own code (ModelArguments::kExit…).
+    QString run(int* exitCode = nullptr) const;
 };
 
 } // namespace limner::cli

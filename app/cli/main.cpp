@@ -240,9 +240,12 @@ int runOutpaint(const QCommandLineParser& parser, const OutpaintOptions& o,
             return printUsageError(QStringLiteral("--feather must be 0 to 256 pixels, not '%1'")
                                        .arg(parser.value(QStringLiteral("feather"))));
     }
-    const QString error = command.run();
-    if (!error.isEmpty())
-        return printError(error);
+    int exitCode = kExitFailure;
+    const QString error = command.run(&exitCode);
+    if (!error.isEmpty()) {
+        printError(error);
+        return exitCode;
+    }
     return 0;
 }
 
@@ -403,8 +406,11 @@ int main(int argc, char* argv[]) {
         command.colorMatch = mode;
     }
 
-    const QString error = command.run();
-    if (!error.isEmpty())
-        return printError(error);
+    int exitCode = kExitFailure;
+    const QString error = command.run(&exitCode);
+    if (!error.isEmpty()) {
+        printError(error);
+        return exitCode;
+    }
     return 0;
 }

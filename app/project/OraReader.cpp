@@ -355,6 +355,7 @@ std::optional<ProjectSnapshot> OraReader::read(const QByteArray& bytes, const Li
             const QJsonObject gen = o.value(QStringLiteral("generation")).toObject();
             g.backend = gen.value(QStringLiteral("backend")).toString();
             g.prompt = gen.value(QStringLiteral("prompt")).toString();
+            g.consentNote = gen.value(QStringLiteral("consentNote")).toString();
             g.negativePrompt = gen.value(QStringLiteral("negativePrompt")).toString();
             g.seed = gen.value(QStringLiteral("seed")).toString().toULongLong();
             g.fromTrainedModel = gen.value(QStringLiteral("fromTrainedModel")).toBool(false);

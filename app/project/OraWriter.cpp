@@ -99,6 +99,7 @@ QByteArray OraWriter::toBytes(const ProjectSnapshot& snapshot, QString* errorMes
             info.insert(QStringLiteral("generation"),
                         QJsonObject{{QStringLiteral("backend"), g.backend},
                                     {QStringLiteral("prompt"), g.prompt},
+                                    {QStringLiteral("consentNote"), g.consentNote},
                                     {QStringLiteral("negativePrompt"), g.negativePrompt},
                                     {QStringLiteral("seed"), QString::number(g.seed)},
                                     {QStringLiteral("fromTrainedModel"), g.fromTrainedModel},

@@ -1,5 +1,6 @@
 #include "app/project/Provenance.h"
 
+#include "app/project/ModelFingerprint.h"
 #include "app/project/ProjectSnapshot.h"
 
 #include <QStringList>
@@ -86,6 +87,59 @@ QString Provenance::generationParameters(const ProjectSnapshot& snapshot) {
         blocks << block;
     }
     return blocks.join(QStringLiteral("\n\n"));
+}
+
+namespace {
+
+bool showsModelPixels(const Layer& layer) {
+    return layer.visible && layer.opacity > 0.0 && layer.generation.fromTrainedModel &&
+           !layer.pixels.isNull();
+}
+
+// The bounding box of the pixels that are not fully transparent, in the layer's coordinates.
+QRect opaqueBounds(const QImage& pixels) {
+    const QImage argb = pixels.convertToFormat(QImage::Format_ARGB32);
+    int left = argb.width(), top = argb.height(), right = -1, bottom = -1;
+    for (int y = 0; y < argb.height(); ++y) {
+        const QRgb* row = reinterpret_cast<const QRgb*>(argb.constScanLine(y));
+        for (int x = 0; x < argb.width(); ++x) {
+            if (qAlpha(row[x]) == 0)
+                continue;
+            left = std::min(left, x);
+            right = std::max(right, x);
+            top = std::min(top, y);
+            bottom = std::max(bottom, y);
+        }
+    }
+    return right < 0 ? QRect() : QRect(QPoint(left, top), QPoint(right, bottom));
+}
+
+} // namespace
+
+QVector<QRect> Provenance::generatedRegions(const ProjectSnapshot& snapshot) {
+    QVector<QRect> regions;
+    const QRect canvas(QPoint(0, 0), snapshot.canvasSize);
+    for (const Layer& layer : snapshot.layers) {
+        if (!showsModelPixels(layer))
+            continue;
+        const QRect box = opaqueBounds(layer.pixels).translated(layer.offset).intersected(canvas);
+        if (!box.isEmpty())
+            regions << box;
+    }
+    return regions;
+}
+
+QVector<Provenance::ModelUse> Provenance::modelsUsed(const ProjectSnapshot& snapshot) {
+    QVector<ModelUse> models;
+    QStringList seen;
+    for (const Layer& layer : snapshot.layers) {
+        if (!showsModelPixels(layer) || seen.contains(layer.generation.backend))
+            continue;
+        seen << layer.generation.backend;
+        models.push_back({ModelFingerprint::modelName(layer.generation.backend),
+                          ModelFingerprint::weightsHash(layer.generation.backend)});
+    }
+    return models;
 }
 
 } // namespace limner::app

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <QByteArray>
+#include <QRect>
 #include <QString>
+#include <QVector>
 
 namespace limner::app {
 
@@ -30,6 +32,16 @@ public:
     // The "parameters" text other generators write (prompt, then "Steps: …, Seed: …, Model: …"),
     // from the visible model layers, topmost first; empty when there are none.
     static QString generationParameters(const ProjectSnapshot& snapshot);
+
+    // What Content Credentials record of the model layers that show: each one's bounding box
+    // on the canvas (where its blend mask is not transparent), and the models, once each, with
+    // the hash of their weights (ModelFingerprint; empty when the model is not on this computer).
+    struct ModelUse {
+        QString name;
+        QString weightsHash;
+    };
+    static QVector<QRect> generatedRegions(const ProjectSnapshot& snapshot);
+    static QVector<ModelUse> modelsUsed(const ProjectSnapshot& snapshot);
 };
 
 } // namespace limner::app

@@ -48,6 +48,9 @@ public:
     // A generative fill may rightly put new colours in the middle of the region (a red object on
     // a blue wall); colour match then measures only where the fill meets its surroundings.
     virtual bool generative() const { return false; }
+    // What the last fill() found wrong with its picture, in one line (a model's safety checker
+    // flagged it); empty when nothing. Asked right after each fill().
+    virtual std::string fillWarning() const { return {}; }
 };
 
 } // namespace limner::engine

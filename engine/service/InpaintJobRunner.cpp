@@ -105,6 +105,7 @@ Status InpaintJobRunner::run(const InpaintRequest& request, InpaintResult& resul
     result.region = m_plan.region;
     result.backend = m_backend.name();
     result.prompt = request.prompt;
+    result.consentNote = request.consentNote;
     result.targetLayerId = request.targetLayerId;
     result.documentRevision = request.documentRevision;
     result.composite = request.composite;
@@ -128,6 +129,7 @@ Status InpaintJobRunner::run(const InpaintRequest& request, InpaintResult& resul
         const Status status = fillCandidate(request, index, crop, filled, changed);
         if (!status)
             return status;
+        const std::string warning = m_backend.fillWarning();
         advanceTo(firstStep + stepsPerCandidate);
 
         if (stopRequested())
@@ -141,6 +143,7 @@ Status InpaintJobRunner::run(const InpaintRequest& request, InpaintResult& resul
         candidate.generated = crop;
         imaging::copyWhere(filled, changed, candidate.generated);
         candidate.seed = request.seed + static_cast<std::uint64_t>(index);
+        candidate.safetyWarning = warning;
         result.candidates.push_back(std::move(candidate));
         advanceTo(firstStep + stepsPerCandidate + 1);
     }

@@ -68,6 +68,9 @@ struct InpaintRequest {
     CompositeSettings composite;
     OutpaintSettings outpaint;
     DiffusionSettings diffusion;
+    // What the user agreed to when the content policy asked (app/policy/GenerationGuard),
+    // handed back with the result so the accepted layer records it; empty when nothing was asked.
+    std::string consentNote;
 };
 
 struct InpaintCandidate {
@@ -75,6 +78,9 @@ struct InpaintCandidate {
     std::uint64_t seed = 0;
     Image generated; // RGB, region-sized: the fill before colour match and alpha, with
                      //   the original's pixels wherever the fill left them as they were
+    // The model's safety checker flagged this candidate (its backend's fillWarning()): the
+    // editor blacks it out; empty when it was not flagged or nothing checked it.
+    std::string safetyWarning;
 };
 
 struct InpaintResult {
@@ -91,6 +97,7 @@ struct InpaintResult {
     int blendGrow = 0;
     int colorRingWidth = 0;      // px of known pixels colour match sampled around the fill
     CompositeSettings composite; // the request's settings: colour match, Poisson
+    std::string consentNote;     // the request's, unchanged
 };
 
 struct JobProgress {

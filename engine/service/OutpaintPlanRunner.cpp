@@ -182,6 +182,7 @@ Status OutpaintPlanRunner::run(const InpaintRequest& request, InpaintResult& res
     result.region = unionOf(request.outpaint.frames, request.image.width, request.image.height);
     result.backend = m_backend.name();
     result.prompt = request.prompt;
+    result.consentNote = request.consentNote;
     result.targetLayerId = request.targetLayerId;
     result.documentRevision = request.documentRevision;
     result.composite = request.composite;

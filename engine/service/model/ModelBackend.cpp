@@ -5,6 +5,7 @@
 #include "engine/ml/pipelines/InpaintPipeline.h"
 #include "engine/ml/pipelines/ModelSummary.h"
 #include "engine/ml/pipelines/PipelineFolder.h"
+#include "engine/ml/pipelines/SafetyChecker.h"
 #include "engine/service/estimate/AvailableMemory.h"
 #include "engine/service/estimate/ResidentModels.h"
 #include "engine/service/model/DeviceProbe.h"
@@ -15,6 +16,7 @@
 #include <c10/core/InferenceMode.h>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 namespace limner::engine {
@@ -86,6 +88,7 @@ std::string sentence(std::string text) {
 class ModelBackend::Loaded {
 public:
     std::unique_ptr<ml::InpaintPipeline> pipeline;
+    std::optional<ml::SafetyChecker> safety; // the folder's safety_checker/, when it has one
     DeviceChoice choice;
 };
 
@@ -183,10 +186,15 @@ Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& f
     if (index > 0 && index == m_batchNext && index < static_cast<int>(m_batch.size()) &&
         input.seed == m_batchSeed + static_cast<std::uint64_t>(index)) {
         filled = std::move(m_batch[static_cast<std::size_t>(index)]);
+        m_warning = index < static_cast<int>(m_batchWarnings.size())
+                        ? m_batchWarnings[static_cast<std::size_t>(index)]
+                        : std::string();
         ++m_batchNext;
         return Status::ok();
     }
+    m_warning.clear();
     m_batch.clear();
+    m_batchWarnings.clear();
     m_batchNext = -1;
     const InpaintRequest& request = input.request;
     const DiffusionSettings& settings = request.diffusion;
@@ -223,6 +231,15 @@ Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& f
         if (Status s = ml::InpaintPipeline::load(folder, choice.device, choice.dtype, loaded->pipeline);
             !s)
             return s;
+        if (folder.hasComponent("safety_checker")) {
+            // diffusers runs the checker in the pipeline's precision; a checker that does not
+            // load stops the job rather than letting its pictures through unchecked.
+            loaded->safety.emplace();
+            if (Status s =
+                    ml::SafetyChecker::load(folder, choice.device, choice.dtype, *loaded->safety);
+                !s)
+                return s;
+        }
         JobEstimator::recordLoad(
             *m_model, run,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -298,8 +315,22 @@ Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& f
         // job: counted with the model, it is free for that job.
         ResidentModels::loaded({name(), run.key(), 0, estimate.modelBytes + estimate.activationBytes});
     }
+    std::vector<std::string> warnings(results.size());
+    if (m_loaded->safety) {
+        try {
+            for (std::size_t i = 0; i < results.size(); ++i) {
+                const at::Tensor pixels = ml::ImageTensor::fromImage(results[i]).slice(1, 0, 3);
+                if (m_loaded->safety->check(pixels).front().flagged)
+                    warnings[i] = "the model's safety checker flagged this candidate as possibly NSFW";
+            }
+        } catch (const std::exception& e) {
+            return Status::internal(std::string("the safety checker failed: ") + e.what());
+        }
+    }
+    m_warning = warnings.front();
     filled = std::move(results.front());
     if (results.size() > 1) {
+        m_batchWarnings = std::move(warnings);
         m_batch = std::move(results);
         m_batchNext = 1;
         m_batchSeed = input.seed;

@@ -41,6 +41,7 @@ public:
     int stepsPerCandidate(const InpaintRequest& request) const override;
     Status fill(const FillInput& input, StepMonitor& monitor, Image& filled) override;
     bool generative() const override { return true; }
+    std::string fillWarning() const override { return m_warning; }
 
     // "model:" + folder: how requests name a model backend.
     static std::string nameFor(const std::string& folder);
@@ -56,6 +57,8 @@ private:
     // The rest of a batch made for candidate 0: valid while the runner asks for the next index
     // of the same job.
     std::vector<Image> m_batch;
+    std::vector<std::string> m_batchWarnings; // the safety checker's, one per m_batch image
+    std::string m_warning;                    // the last fill()'s
     int m_batchNext = -1;
     std::uint64_t m_batchSeed = 0;
 };
