@@ -27,6 +27,7 @@ constexpr int kTagFirstBit = 32;
 // A reading is taken for a mark when its CRC matches and at most this many of the 32 tag bits are
 // wrong: on unmarked pixels (random bits) that happens with odds of about 1e-5 × 2^-16 per reading.
 constexpr int kMaxTagErrors = 4;
+constexpr int kMaxTagErrorsToRepair = 1;
 // A region with fewer cells (each bit read twice) or without a whole 8×8-cell window (each bit at
 // least once) is too small to be read reliably: the whole picture is marked instead.
 constexpr int kMinCells = 2 * kCodewordBits;
@@ -302,7 +303,9 @@ bool checksumMatches(std::uint64_t codeword) {
 
 // Chase decoding: flips one or two of the kWeakBits payload and CRC bits whose votes were closest
 // to a tie and keeps the first combination whose checksum matches. The 21 extra tries raise the
-// odds of a false positive by as much, which the tag test keeps negligible.
+// odds of a false positive by as much, which the tag test keeps negligible; they would also let a
+// badly worn mark pass the CRC with a wrong payload, so only readings with a (nearly) intact tag
+// are repaired.
 bool repairWeakestBits(std::uint64_t& codeword, const std::array<double, kCodewordBits>& sums) {
     constexpr int kWeakBits = 6;
     std::array<int, kTagFirstBit> order{};
@@ -353,7 +356,7 @@ Reading readCodeword(const std::vector<double>& votes, const CellGrid& grid,
     for (int bit = kTagFirstBit; bit < kCodewordBits; ++bit)
         r.tagErrors += codewordBit(r.codeword, bit) != codewordBit(tagBits, bit);
     r.checksumOk = checksumMatches(r.codeword);
-    if (!r.checksumOk)
+    if (!r.checksumOk && r.tagErrors <= kMaxTagErrorsToRepair)
         r.checksumOk = repairWeakestBits(r.codeword, sums);
     double agreeing = 0.0, total = 0.0;
     for (int cy = 0; cy < grid.cellsY; ++cy)

@@ -5,9 +5,11 @@
 //   limner-watermark-bench [photo ...]    prints per-photo lines and a summary table (Markdown)
 //
 // Without arguments it uses the repository's photographs and, when Debian's python3-skimage is
-// installed, a few more of scikit-image's sample photographs. Each photograph is marked twice:
-// over the whole picture, and in a centred region of half its width and height (a generated
-// region). Bit accuracy compares the 64 bits read with the codeword written.
+// installed, a few more of scikit-image's sample photographs. Each photograph is marked three
+// times: over the whole picture, in a centred region of half its width and height, and in a
+// 256×256 region (generated regions). Bit accuracy compares the 64 bits read with the codeword
+// written. False positives are counted on the unmarked photographs after the same changes and
+// on 40 crops of each (which move the cell grid).
 
 #include "engine/imaging/OpenCvBridge.h"
 #include "engine/imaging/Watermark.h"
@@ -29,6 +31,7 @@ using namespace limner::engine::imaging;
 namespace {
 
 constexpr std::uint16_t kPayload = 0xA51C;
+constexpr int kCropsPerPhoto = 40;
 
 Image loadRgb(const std::string& path) {
     const cv::Mat bgr = cv::imread(path, cv::IMREAD_COLOR);
@@ -134,6 +137,7 @@ int main(int argc, char** argv) {
         std::printf("---|");
     std::printf("\n");
 
+    int cropTrials = 0, cropFalsePositives = 0;
     double embedSeconds = 0.0, detectSeconds = 0.0;
     int embeds = 0, detects = 0;
     for (const std::string& path : photos) {
@@ -145,7 +149,9 @@ int main(int argc, char** argv) {
         }
         const Rect whole{0, 0, photo.width, photo.height};
         const Rect centre{photo.width / 4, photo.height / 4, photo.width / 2, photo.height / 2};
-        for (const auto& [label, region] : {std::pair{"whole", whole}, std::pair{"centre", centre}}) {
+        const Rect square256{(photo.width - 256) / 3, (photo.height - 256) / 3, 256, 256};
+        for (const auto& [label, region] :
+             {std::pair{"whole", whole}, std::pair{"centre", centre}, std::pair{"256²", square256}}) {
             Image marked = photo;
             WatermarkEmbedding report;
             const auto t0 = std::chrono::steady_clock::now();
@@ -185,8 +191,20 @@ int main(int argc, char** argv) {
             tallies[i].falsePositives += seen.found;
         }
         std::printf("\n");
+        // More chances for a false positive: crops that shift the cell grid and change the size.
+        for (int i = 0; i < kCropsPerPhoto; ++i) {
+            const int left = (i * 37) % 97, top = (i * 53) % 89;
+            const Rect crop{left, top, photo.width - left - (i * 29) % 71,
+                            photo.height - top - (i * 31) % 67};
+            cv::Mat cropped = matView(photo)(cv::Rect(crop.x, crop.y, crop.width, crop.height)).clone();
+            const Image unmarked = i % 2 ? jpeg(imageFromMat(cropped), 75) : imageFromMat(cropped);
+            ++cropTrials;
+            cropFalsePositives += Watermark::detect(unmarked).found;
+        }
     }
 
+    std::printf("\nfalse positives on %d unmarked crops (half of them JPEG 75): %d\n", cropTrials,
+                cropFalsePositives);
     std::printf("\n| change | marked and read (payload right) | false positives on unmarked "
                 "|\n|---|---|---|\n");
     for (std::size_t i = 0; i < changes.size(); ++i)
