@@ -1,0 +1,47 @@
+#include "C2paFixtures.h"
+#include "app/c2pa/C2paReader.h"
+#include "app/c2pa/C2paWriter.h"
+
+#include <catch2/catch.hpp>
+
+using namespace limner::app;
+using namespace limner::app::test;
+
+TEST_CASE("A signed PNG and JPEG read back as valid with Limner's actions, models and regions, "
+          "and decode to the same pixels",
+          "[c2pa]") {
+    const auto [format, mime] =
+        GENERATE(std::make_pair("PNG", "image/png"), std::make_pair("JPG", "image/jpeg"));
+    const QByteArray original = encodeImage(c2paTestImage(), format);
+    const C2paManifestSpec spec = c2paTestSpec(QString::fromLatin1(mime));
+    QString error;
+    const QByteArray embedded = C2paWriter::embed(original, spec, c2paTestSigner(), &error);
+    INFO(error.toStdString());
+    REQUIRE(!embedded.isEmpty());
+    REQUIRE(embedded.size() > original.size());
+
+    const C2paReport report = C2paReader::read(embedded);
+    INFO(report.text().toStdString());
+    CHECK(report.state == C2paReport::State::ValidUntrusted);
+    CHECK(report.statusCodes.contains(QStringLiteral("claimSignature.validated")));
+    CHECK(report.statusCodes.contains(QStringLiteral("assertion.dataHash.match")));
+    CHECK(report.statusCodes.contains(QStringLiteral("signingCredential.untrusted")));
+    CHECK(report.claimGenerator.name == QLatin1String("Limner"));
+    CHECK(report.title == spec.title);
+    REQUIRE(report.actions.size() == 2);
+    CHECK(report.actions[0].action == QLatin1String("c2pa.created"));
+    CHECK(report.actions[1].action == QLatin1String("c2pa.edited"));
+    CHECK(report.actions[1].digitalSourceType == spec.actions[1].digitalSourceType);
+    CHECK(report.actions[1].softwareAgent.name == QLatin1String("Limner"));
+    REQUIRE(report.models.size() == 2);
+    CHECK(report.models[1].name == spec.models[1].name);
+    CHECK(report.models[1].weightsSha256 == spec.models[1].weightsSha256);
+    CHECK(report.generatedRegions == spec.generatedRegions);
+    CHECK(report.signerSubject.contains(QStringLiteral("Limner local signer")));
+    CHECK(report.text().contains(QStringLiteral("kandinsky-2.2-inpaint")));
+
+    const QImage before = QImage::fromData(original);
+    const QImage after = QImage::fromData(embedded);
+    REQUIRE(!after.isNull());
+    CHECK(after == before);
+}
