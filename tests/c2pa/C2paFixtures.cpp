@@ -63,3 +63,23 @@ const C2paSigner& c2paTestSigner() {
 }
 
 } // namespace limner::app::test
+
+namespace limner::app::test {
+
+C2paManifestSpec c2paOpenedSpec(const QString& format) {
+    C2paManifestSpec spec = c2paTestSpec(format);
+    spec.actions[0].action = QStringLiteral("c2pa.opened");
+    spec.actions[0].digitalSourceType.clear();
+    spec.parent = C2paIngredient{QStringLiteral("IMG_0042.jpg"), QStringLiteral("image/jpeg")};
+    return spec;
+}
+
+C2paManifestSpec c2paLargeSpec(const QString& format) {
+    C2paManifestSpec spec = c2paTestSpec(format);
+    spec.generatedRegions.clear();
+    for (int i = 0; i < 1200; ++i)
+        spec.generatedRegions.append(QRect(i % 64, i % 48, 1 + i % 7, 1 + i % 5));
+    return spec;
+}
+
+} // namespace limner::app::test

@@ -18,3 +18,13 @@ C2paManifestSpec c2paTestSpec(const QString& format);
 const C2paSigner& c2paTestSigner();
 
 } // namespace limner::app::test
+
+namespace limner::app::test {
+
+// Limner's manifest for an edited photograph: opened (the photo as parent ingredient), then
+// edited by a model.
+C2paManifestSpec c2paOpenedSpec(const QString& format);
+// Enough generated regions that the JPEG manifest store needs several APP11 segments.
+C2paManifestSpec c2paLargeSpec(const QString& format);
+
+} // namespace limner::app::test

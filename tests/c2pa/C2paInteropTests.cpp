@@ -78,13 +78,17 @@ QStringList successCodes(const QJsonObject& result) {
     return codes;
 }
 
-QByteArray signedFile(const char* format, const QString& mime) {
+QByteArray signedFile(const char* format, const C2paManifestSpec& spec) {
     QString error;
-    const QByteArray embedded = C2paWriter::embed(encodeImage(c2paTestImage(), format),
-                                                  c2paTestSpec(mime), c2paTestSigner(), &error);
+    const QByteArray embedded =
+        C2paWriter::embed(encodeImage(c2paTestImage(), format), spec, c2paTestSigner(), &error);
     INFO(error.toStdString());
     REQUIRE(!embedded.isEmpty());
     return embedded;
+}
+
+QByteArray signedFile(const char* format, const QString& mime) {
+    return signedFile(format, c2paTestSpec(mime));
 }
 
 } // namespace
@@ -134,17 +138,36 @@ TEST_CASE("c2pa-rs reads Limner's PNG and JPEG manifests as valid except for the
     CHECK(parameters[QStringLiteral("org.limner.generatedRegions")].toArray().size() == 2);
 }
 
-TEST_CASE("c2pa-rs reports a data hash mismatch when a signed PNG's image data changes",
+TEST_CASE("c2pa-rs reports a data hash mismatch when a signed PNG's or JPEG's image data changes",
           "[c2pa][interop]") {
     if (skipInterop()) {
         WARN("LIMNER_SKIP_C2PA_INTEROP=1: interoperability with c2pa-rs not checked");
         return;
     }
-    QByteArray file = signedFile("PNG", QStringLiteral("image/png"));
-    const qsizetype idat = file.indexOf("IDAT");
-    REQUIRE(idat > 0);
-    file[idat + 10] = char(file[idat + 10] ^ 0x01);
-    const QJsonObject result = verifyWithC2paRs(file, QStringLiteral("image/png"));
+    const auto [format, mime, data] = GENERATE(std::make_tuple("PNG", "image/png", "IDAT"),
+                                               std::make_tuple("JPG", "image/jpeg", "\xFF\xDA"));
+    QByteArray file = signedFile(format, QString::fromLatin1(mime));
+    const qsizetype at = file.indexOf(data) + 20;
+    REQUIRE(at > file.indexOf("c2pa"));
+    file[at] = char(file[at] ^ 0x01);
+    const QJsonObject result = verifyWithC2paRs(file, QString::fromLatin1(mime));
     INFO(QJsonDocument(result).toJson().toStdString());
     CHECK(failureCodes(result).contains(QStringLiteral("assertion.dataHash.mismatch")));
+}
+
+TEST_CASE("c2pa-rs accepts an opened photograph's parent ingredient and a manifest split over "
+          "JPEG segments",
+          "[c2pa][interop]") {
+    if (skipInterop()) {
+        WARN("LIMNER_SKIP_C2PA_INTEROP=1: interoperability with c2pa-rs not checked");
+        return;
+    }
+    const C2paManifestSpec spec = GENERATE(c2paOpenedSpec(QStringLiteral("image/jpeg")),
+                                           c2paLargeSpec(QStringLiteral("image/jpeg")));
+    const QJsonObject result = verifyWithC2paRs(signedFile("JPG", spec), QStringLiteral("image/jpeg"));
+    INFO(QJsonDocument(result).toJson().left(6000).toStdString());
+    REQUIRE(!result.contains(QStringLiteral("error")));
+    for (const QString& code : failureCodes(result))
+        CHECK(kExpectedFailures.contains(code));
+    CHECK(successCodes(result).contains(QStringLiteral("assertion.dataHash.match")));
 }
