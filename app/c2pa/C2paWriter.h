@@ -13,7 +13,7 @@ struct C2paManifestSpec;
 //
 //     QString error;
 //     const C2paSigner signer = C2paSigner::loadOrCreate(keyDir, &error);
-//     const QByteArray signed = C2paWriter::embed(pngBytes, spec, signer, &error);
+//     const QByteArray withCredentials = C2paWriter::embed(pngBytes, spec, signer, &error);
 //
 // Call it last, on the finished file (XMP and all): it only inserts the manifest store, and
 // any later change to the file breaks the hard binding. Stateless; safe from any thread.
