@@ -225,6 +225,11 @@ QByteArray C2paWriter::embed(const QByteArray& encodedImage, const C2paManifestS
     const qint64 offset = C2paContainer::insertionOffset(encodedImage, format, error);
     if (offset < 0)
         return {};
+    if (!spec.format.isEmpty() && spec.format != C2paContainer::mimeType(format)) {
+        *error = QStringLiteral("the manifest says %1, the file is %2")
+                     .arg(spec.format, C2paContainer::mimeType(format));
+        return {};
+    }
     if (C2paContainer::locate(encodedImage).found) {
         *error = QStringLiteral("the file already has a C2PA manifest store");
         return {};

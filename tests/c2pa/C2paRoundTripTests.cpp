@@ -99,6 +99,12 @@ TEST_CASE("The writer refuses specs C2PA 2.x validators reject, and files alread
         CHECK(C2paWriter::embed(png, spec, c2paTestSigner(), &error).isEmpty());
         CHECK(error.contains(QStringLiteral("first action")));
     }
+    SECTION("a format other than the file's") {
+        CHECK(
+            C2paWriter::embed(png, c2paTestSpec(QStringLiteral("image/jpeg")), c2paTestSigner(), &error)
+                .isEmpty());
+        CHECK(error.contains(QStringLiteral("the file is image/png")));
+    }
     SECTION("not an image") {
         CHECK(C2paWriter::embed("GIF89a", c2paTestSpec(QStringLiteral("image/png")), c2paTestSigner(),
                                 &error)
