@@ -113,6 +113,15 @@ X509* parseCertificate(const QByteArray& der) {
     return d2i_X509(nullptr, &p, der.size());
 }
 
+bool certificateValidNow(const QByteArray& der) {
+    X509* cert = parseCertificate(der);
+    const bool valid = cert && X509_cmp_current_time(X509_get0_notBefore(cert)) < 0 &&
+                       X509_cmp_current_time(X509_get0_notAfter(cert)) > 0;
+    X509_free(cert);
+    ERR_clear_error();
+    return valid;
+}
+
 // Whether the chain leads to one of the trust anchors (OpenSSL's path validation, at the
 // current time).
 bool chainTrusted(const QList<QByteArray>& chainDer, const QList<QByteArray>& anchorsDer) {
@@ -258,6 +267,14 @@ C2paReport C2paReader::read(const QByteArray& file, const QList<QByteArray>& tru
         return report;
     }
     report.statusCodes.append(QStringLiteral("claimSignature.validated"));
+    // Without a time stamp (sigTst) the signing time is unknown, so, as c2pa-rs does, the
+    // certificate must be valid now.
+    if (!certificateValidNow(signature.chainDer.first())) {
+        report.state = State::SignatureInvalid;
+        report.message = QStringLiteral("the signing certificate is expired or not yet valid");
+        report.statusCodes.append(QStringLiteral("signingCredential.expired"));
+        return report;
+    }
     const bool trusted = chainTrusted(signature.chainDer, trustAnchorsDer);
     report.statusCodes.append(trusted ? QStringLiteral("signingCredential.trusted")
                                       : QStringLiteral("signingCredential.untrusted"));

@@ -8,6 +8,9 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <catch2/catch.hpp>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 using namespace limner::app;
 using namespace limner::app::test;
@@ -18,6 +21,37 @@ void writeText(const QString& path, const QByteArray& text) {
     QFile file(path);
     REQUIRE(file.open(QIODevice::WriteOnly));
     file.write(text);
+}
+
+// A certificate for the key in `keyPath` that expired a year ago.
+QByteArray expiredCertificatePem(const QString& keyPath) {
+    QFile keyFile(keyPath);
+    REQUIRE(keyFile.open(QIODevice::ReadOnly));
+    const QByteArray keyPem = keyFile.readAll();
+    BIO* keyBio = BIO_new_mem_buf(keyPem.constData(), int(keyPem.size()));
+    EVP_PKEY* key = PEM_read_bio_PrivateKey(keyBio, nullptr, nullptr, nullptr);
+    BIO_free(keyBio);
+    REQUIRE(key);
+    X509* cert = X509_new();
+    X509_set_version(cert, X509_VERSION_3);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 7);
+    X509_gmtime_adj(X509_getm_notBefore(cert), -2L * 365 * 24 * 3600);
+    X509_gmtime_adj(X509_getm_notAfter(cert), -365L * 24 * 3600);
+    X509_NAME* name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("old"),
+                               -1, -1, 0);
+    X509_set_issuer_name(cert, name);
+    X509_set_pubkey(cert, key);
+    REQUIRE(X509_sign(cert, key, EVP_sha256()) > 0);
+    BIO* out = BIO_new(BIO_s_mem());
+    PEM_write_bio_X509(out, cert);
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(out, &data);
+    const QByteArray pem(data, int(size));
+    BIO_free(out);
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    return pem;
 }
 
 } // namespace
@@ -115,4 +149,23 @@ TEST_CASE("fromPemFiles explains unreadable, missing and mismatched PEM files", 
                   .isEmpty());
         CHECK(!error.isEmpty());
     }
+}
+
+TEST_CASE("A manifest signed with an expired certificate has an invalid signature", "[c2pa]") {
+    QTemporaryDir temp;
+    QString error;
+    REQUIRE(C2paSigner::loadOrCreate(temp.path(), &error).isValid());
+    const QString expired = temp.filePath(QStringLiteral("expired.pem"));
+    writeText(expired, expiredCertificatePem(temp.filePath(QStringLiteral("key.pem"))));
+    const C2paSigner signer =
+        C2paSigner::fromPemFiles(expired, temp.filePath(QStringLiteral("key.pem")), &error);
+    INFO(error.toStdString());
+    REQUIRE(signer.isValid());
+    const QByteArray file = C2paWriter::embed(
+        encodeImage(c2paTestImage(), "PNG"), c2paTestSpec(QStringLiteral("image/png")), signer, &error);
+    REQUIRE(!file.isEmpty());
+    const C2paReport report = C2paReader::read(file);
+    INFO(report.text().toStdString());
+    CHECK(report.state == C2paReport::State::SignatureInvalid);
+    CHECK(report.statusCodes.contains(QStringLiteral("signingCredential.expired")));
 }
