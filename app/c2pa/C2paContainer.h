@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace limner::app {
+
+// Where a C2PA manifest store lives in a PNG (a caBX chunk) or a JPEG (APP11 JPEG XT segments
+// carrying the JUMBF, ISO/IEC 19566-5), and how it is put there. Only inserts: every byte of
+// the original file stays, so the hard binding's hash is the original file's hash.
+class C2paContainer {
+public:
+    enum class Format { Unknown, Png, Jpeg };
+
+    static Format detect(const QByteArray& file);
+    static QString mimeType(Format format);
+
+    // Where the manifest store goes: after IHDR in a PNG (where c2pa-rs puts it, so readers
+    // meet it before the image data), after the leading APPn segments (JFIF, Exif, XMP) in a JPEG.
+    static qint64 insertionOffset(const QByteArray& file, Format format, QString* error);
+    // The bytes that carry `store` in the file: the whole chunk or all the APP11 segments.
+    static QByteArray wrap(const QByteArray& store, Format format);
+    static qint64 wrappedSize(qint64 storeSize, Format format);
+
+    struct Located {
+        bool found = false;
+        QByteArray store; // the JUMBF manifest store, reassembled
+        qint64 start = 0; // the bytes that carry it in the file
+        qint64 length = 0;
+        QString error; // set when the file or its manifest segments are malformed
+    };
+    static Located locate(const QByteArray& file);
+};
+
+} // namespace limner::app
