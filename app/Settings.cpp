@@ -30,6 +30,9 @@ const QString kLibraryWebUiKey = QStringLiteral("library/webUiFolders");
 const QString kModelPriorsKey = QStringLiteral("library/priors");
 const QString kModelSpeedsKey = QStringLiteral("models/speeds");
 const QString kPolicyKey = QStringLiteral("safety/policy");
+const QString kWatermarkKey = QStringLiteral("export/watermark");
+const QString kSignerCertificateKey = QStringLiteral("export/signerCertificate");
+const QString kSignerKeyKey = QStringLiteral("export/signerKey");
 const QString kPolicyAddedKey = QStringLiteral("safety/addedTerms");
 const QString kPolicyRemovedKey = QStringLiteral("safety/removedTerms");
 constexpr int kMaxAutosaveSeconds = 3600;
@@ -55,7 +58,8 @@ Settings::Settings()
     , exportGenerationParameters(false)
     , modelDevice(QStringLiteral("auto"))
     , modelDtype(QStringLiteral("auto"))
-    , contentPolicy(QStringLiteral("standard")) {}
+    , contentPolicy(QStringLiteral("standard"))
+    , exportWatermark(true) {}
 
 const QStringList& Settings::modelDevices() {
     static const QStringList devices{QStringLiteral("auto"), QStringLiteral("cpu"),
@@ -139,6 +143,9 @@ Settings Settings::loadFrom(const QSettings& store) {
         s.contentPolicy = policy;
     s.policyAddedTerms = store.value(kPolicyAddedKey).toStringList();
     s.policyRemovedTerms = store.value(kPolicyRemovedKey).toStringList();
+    s.exportWatermark = store.value(kWatermarkKey, true).toBool();
+    s.signerCertificate = store.value(kSignerCertificateKey).toString();
+    s.signerKey = store.value(kSignerKeyKey).toString();
     return s;
 }
 
@@ -167,6 +174,9 @@ void Settings::save() const {
     store.setValue(kPolicyKey, contentPolicy);
     store.setValue(kPolicyAddedKey, policyAddedTerms);
     store.setValue(kPolicyRemovedKey, policyRemovedTerms);
+    store.setValue(kWatermarkKey, exportWatermark);
+    store.setValue(kSignerCertificateKey, signerCertificate);
+    store.setValue(kSignerKeyKey, signerKey);
 }
 
 } // namespace limner::app

@@ -38,6 +38,11 @@ struct Settings {
     // "standard", "strict") and the user's edits of the shipped term lists, each entry
     // "category:term" ("sexual:lingerie").
     QString contentPolicy;
+    // Exports with generated pixels: the invisible watermark (on by default) and the user's own
+    // Content Credentials certificate chain and key (PEM; empty = Limner's key for this computer).
+    bool exportWatermark;
+    QString signerCertificate;
+    QString signerKey;
     QStringList policyAddedTerms;
     QStringList policyRemovedTerms;
 

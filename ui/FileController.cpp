@@ -127,10 +127,9 @@ bool FileController::saveTo(const QString& path) {
 
 bool FileController::exportTo(const QString& path, int quality) {
     QString error;
-    app::ImageExporter::Options options;
+    // Read now, not at start-up: Preferences may have changed them since.
+    app::ImageExporter::Options options = app::ImageExporter::optionsFromSettings();
     options.quality = quality;
-    // Read now, not at start-up: Preferences may have changed it since.
-    options.generationParameters = app::Settings::load().exportGenerationParameters;
     if (!app::ImageExporter::exportImage(m_document, path, options, &error)) {
         QMessageBox::warning(m_dialogParent, tr("Cannot export"), error);
         return false;

@@ -1,9 +1,12 @@
 #include "ui/SafetyPage.h"
 
 #include "app/Settings.h"
+#include "app/c2pa/C2paSigner.h"
 #include "app/policy/PromptFilter.h"
+#include "app/project/ImageExporter.h"
 #include "engine/imaging/FaceDetector.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -57,7 +60,11 @@ SafetyPage::SafetyPage(QWidget* parent)
     , m_add(new QPushButton(tr("&Add"), this))
     , m_remove(new QPushButton(tr("&Remove"), this))
     , m_trial(new QLineEdit(this))
-    , m_trialResult(new QLabel(this)) {
+    , m_trialResult(new QLabel(this))
+    , m_watermark(new QCheckBox(tr("Add an invisible &watermark to the generated region"), this))
+    , m_certificate(new QLineEdit(this))
+    , m_key(new QLineEdit(this))
+    , m_signer(note({}, this)) {
     setObjectName(QStringLiteral("safetyPage"));
     m_level->setObjectName(QStringLiteral("policyLevel"));
     m_level->addItem(tr("Off"), int(Level::Off));
@@ -74,6 +81,7 @@ SafetyPage::SafetyPage(QWidget* parent)
     }
     m_category->setCurrentIndex(1);
     m_terms->setObjectName(QStringLiteral("policyTerms"));
+    m_terms->setMinimumHeight(120);
     m_newTerm->setObjectName(QStringLiteral("policyNewTerm"));
     m_newTerm->setPlaceholderText(tr("a word, words, or a start of words (porn*)"));
     m_trial->setObjectName(QStringLiteral("policyTrial"));
@@ -113,10 +121,35 @@ SafetyPage::SafetyPage(QWidget* parent)
                                     .arg(QString::fromStdString(detector.description())),
                                 facesBox));
 
+    const app::Settings settings = app::Settings::load();
+    auto* exportBox = new QGroupBox(tr("Exports with generated pixels"), this);
+    auto* exportForm = new QFormLayout(exportBox);
+    m_watermark->setObjectName(QStringLiteral("exportWatermark"));
+    m_watermark->setChecked(settings.exportWatermark);
+    m_certificate->setObjectName(QStringLiteral("signerCertificate"));
+    m_certificate->setText(settings.signerCertificate);
+    m_certificate->setPlaceholderText(tr("certificate chain (PEM), leaf first"));
+    m_key->setObjectName(QStringLiteral("signerKey"));
+    m_key->setText(settings.signerKey);
+    m_key->setPlaceholderText(tr("its P-256 private key (PEM)"));
+    exportForm->addRow(m_watermark);
+    exportForm->addRow(note(tr("PNG and JPEG exports carry signed Content Credentials (C2PA): what "
+                               "was generated, where, with which model. Leave the certificate empty "
+                               "to sign with the key Limner makes for this computer (validators "
+                               "call it untrusted; it still shows any later change)."),
+                            exportBox));
+    exportForm->addRow(tr("&Certificate:"), m_certificate);
+    exportForm->addRow(tr("&Key:"), m_key);
+    exportForm->addRow(m_signer);
+
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(levelBox);
     layout->addWidget(termsBox, 1);
     layout->addWidget(facesBox);
+    layout->addWidget(exportBox);
+    // Wrapped notes need their height: the page never squeezes them into each other.
+    layout->setSizeConstraint(QLayout::SetMinimumSize);
+    showSigner();
     showTerms();
 
     connect(m_level, &QComboBox::currentIndexChanged, this,
@@ -136,6 +169,19 @@ SafetyPage::SafetyPage(QWidget* parent)
             removeTerm(currentCategory(), m_terms->currentItem()->text());
     });
     connect(m_trial, &QLineEdit::textChanged, this, &SafetyPage::showTrial);
+    connect(m_watermark, &QCheckBox::toggled, this, [](bool on) {
+        app::Settings s = app::Settings::load();
+        s.exportWatermark = on;
+        s.save();
+    });
+    for (QLineEdit* edit : {m_certificate, m_key})
+        connect(edit, &QLineEdit::editingFinished, this, [this] {
+            app::Settings s = app::Settings::load();
+            s.signerCertificate = m_certificate->text().trimmed();
+            s.signerKey = m_key->text().trimmed();
+            s.save();
+            showSigner();
+        });
 }
 
 Category SafetyPage::currentCategory() const {
@@ -203,6 +249,20 @@ void SafetyPage::showTrial() {
     m_trialResult->setText(
         tr("Matches “%1” (%2): %3.")
             .arg(match->term, app::ContentPolicy::ruleName(match->category), outcome));
+}
+
+void SafetyPage::showSigner() {
+    const QString certificate = m_certificate->text().trimmed();
+    const QString key = m_key->text().trimmed();
+    if (certificate.isEmpty() && key.isEmpty()) {
+        m_signer->setText(tr("Signing with Limner's key for this computer (in %1).")
+                              .arg(app::ImageExporter::defaultSignerFolder()));
+        return;
+    }
+    QString error;
+    const app::C2paSigner signer = app::C2paSigner::fromPemFiles(certificate, key, &error);
+    m_signer->setText(signer.isValid() ? tr("Signing as: %1").arg(signer.subject())
+                                       : tr("This certificate cannot sign: %1").arg(error));
 }
 
 void SafetyPage::save() {

@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -15,7 +16,10 @@ namespace limner::ui {
 // Preferences ▸ Safety: the content policy level (Off / Standard / Strict), the term lists the
 // prompt filter uses (the user adds and removes terms; the shipped terms about minors can only be
 // added to), a field that shows what the filter makes of a prompt, and which face detector the
-// face-edit guard has. Every change is saved in the settings at once; the next Generate uses it.
+// face-edit guard has; and what exports with generated pixels carry: the invisible watermark
+// (on by default) and which key signs their Content Credentials (Limner's own for this computer,
+// or the user's certificate and key). Every change is saved in the settings at once; the next Generate
+// uses it.
 //
 // Requirements: GUI thread.
 class SafetyPage : public QWidget {
@@ -36,6 +40,7 @@ private:
     void showTerms();
     void showTrial();
     void save();
+    void showSigner();
 
     app::ContentPolicy m_policy;
     QComboBox* m_level;
@@ -47,6 +52,10 @@ private:
     QPushButton* m_remove;
     QLineEdit* m_trial;
     QLabel* m_trialResult;
+    QCheckBox* m_watermark;
+    QLineEdit* m_certificate;
+    QLineEdit* m_key;
+    QLabel* m_signer;
 };
 
 } // namespace limner::ui

@@ -1,6 +1,7 @@
 #include "app/cli/FlattenCommand.h"
 
 #include "app/ImageIO.h"
+#include "app/cli/ModelOptions.h"
 #include "app/project/ImageExporter.h"
 #include "app/project/ProjectFile.h"
 #include "app/project/ProjectSnapshot.h"
@@ -18,8 +19,7 @@ QString FlattenCommand::run() const {
         app::ProjectFile::readSnapshot(projectPath, app::OraReader::Limits(), &error);
     if (!snapshot)
         return error;
-    app::ImageExporter::Options options;
-    options.quality = quality;
+    app::ImageExporter::Options options = exportOptions(quality);
     options.generationParameters = generationParameters;
     if (!app::ImageExporter::exportImage(*snapshot, outputPath, options, &error))
         return error;

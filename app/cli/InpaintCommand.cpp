@@ -101,7 +101,7 @@ QString InpaintCommand::run(int* exitCode) const {
             return error;
         // Through the exporter, so the output declares a model's part exactly as the GUI's does.
         if (!app::ImageExporter::exportImage(output, candidateOutputPath(outputPath, i, count),
-                                             {quality, false}, &error))
+                                             exportOptions(quality), &error))
             return error;
     }
     if (!withheld.isEmpty()) {

@@ -231,4 +231,15 @@ QString candidateOutputPath(const QString& outputPath, int index, int count) {
                                suffix);
 }
 
+app::ImageExporter::Options exportOptions(int quality) {
+    const app::Settings editor =
+        app::Settings::load(QStringLiteral("Limner"), QStringLiteral("Limner"));
+    app::ImageExporter::Options options;
+    options.quality = quality;
+    options.watermark = editor.exportWatermark;
+    options.signerCertificate = editor.signerCertificate;
+    options.signerKey = editor.signerKey;
+    return options;
+}
+
 } // namespace limner::cli

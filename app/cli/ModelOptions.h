@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/policy/ContentPolicy.h"
+#include "app/project/ImageExporter.h"
 #include "engine/service/InpaintRequest.h"
 
 #include <QCommandLineOption>
@@ -110,6 +111,10 @@ public:
                        "float32 on the CPU)."),
         QStringLiteral("type")};
 };
+
+// How limner-cli exports: quality as given, the watermark and the Content Credentials signer as
+// the editor's Preferences ▸ Safety has them.
+app::ImageExporter::Options exportOptions(int quality);
 
 // out.png for one candidate; out-1.png, out-2.png, … for several.
 QString candidateOutputPath(const QString& outputPath, int index, int count);

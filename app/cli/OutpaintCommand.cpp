@@ -83,7 +83,7 @@ QString OutpaintCommand::run(int* exitCode) const {
     if (app::applyOutpaintCandidate(document, job.growth, job.sourceCanvas, *result, 0, &error) < 0)
         return error;
     // The same exporter as the editor's, so the output says how it was made (provenance XMP).
-    if (!app::ImageExporter::exportImage(document, outputPath, {quality, false}, &error))
+    if (!app::ImageExporter::exportImage(document, outputPath, exportOptions(quality), &error))
         return error;
     return {};
 }

@@ -3,6 +3,7 @@
 #include "app/cli/InpaintCommand.h"
 #include "app/cli/ModelsCommand.h"
 #include "app/cli/OutpaintCommand.h"
+#include "app/cli/VerifyCommand.h"
 #ifdef LIMNER_HAVE_EVAL_MINI
 #include "app/cli/EvalMiniCommand.h"
 #endif
@@ -285,6 +286,8 @@ int main(int argc, char* argv[]) {
         "                       (from the Hugging Face hub into its cache; prints the folder)\n"
         "  limner-cli models suggested\n"
         "  limner-cli models list | scan DIR | info MODEL   (the model library; models help)\n"
+        "  limner-cli verify FILE   (its Content Credentials and Limner's invisible watermark;\n"
+        "                       exit 0 valid, 5 none, 6 failing validation)\n"
         "--model takes a folder, a model file, a repo id in the Hugging Face cache (ORG/NAME) or a\n"
         "name limner-cli models list shows.\n\n"
         "The mask is an image of the same size: white = regenerate, black = keep (colour masks are\n"
@@ -292,8 +295,9 @@ int main(int argc, char* argv[]) {
         "of --out: .png, .jpg, .webp or .tiff."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("inpaint, outpaint, flatten, eval-mini or models"));
+    parser.addPositionalArgument(
+        QStringLiteral("command"),
+        QStringLiteral("inpaint, outpaint, flatten, verify, eval-mini or models"));
     const QCommandLineOption imageOption(QStringLiteral("image"), QStringLiteral("Picture to edit."),
                                          QStringLiteral("file"));
     const QCommandLineOption maskOption(QStringLiteral("mask"), QStringLiteral("Mask image."),
@@ -354,6 +358,13 @@ int main(int argc, char* argv[]) {
         }
         const QString error = flatten.run();
         return error.isEmpty() ? 0 : printError(error);
+    }
+    if (positional.first() == QLatin1String("verify")) {
+        if (positional.size() != 2)
+            return printUsageError(QStringLiteral("verify needs one file: limner-cli verify FILE"));
+        limner::cli::VerifyCommand verify;
+        verify.path = positional.at(1);
+        return verify.run();
     }
     if (positional.first() == QLatin1String("eval-mini"))
         return runEvalMini(parser, evalMini, modelOptions);

@@ -157,7 +157,7 @@ TEST_CASE("Preferences ▸ Safety saves the level and the user's terms, and trie
     QSettings().clear();
     {
         ui::SafetyPage page;
-        page.resize(560, 640);
+        page.resize(600, 900);
         page.show();
         REQUIRE(QTest::qWaitForWindowExposed(&page));
         CHECK(page.policy().level == Level::Standard); // the default
