@@ -81,8 +81,12 @@ QImage watermarked(const QImage& flat, const ProjectSnapshot& snapshot, std::uin
     engine::Image pixels =
         flat.hasAlphaChannel() ? ImageConvert::toEngineRgba(flat) : ImageConvert::toEngineRgb(flat);
     const engine::Image mask = ImageConvert::toEngineMask(generatedMask(snapshot));
-    // A picture too small to carry the mark (under 128 × 128) is exported without it.
-    if (!engine::imaging::Watermark::embed(pixels, mask, tag).isOk())
+    // Only the generated pixels carry the mark: a region too small for it (under about
+    // 180 × 180 (128 whole 16-pixel cells)) leaves the export unmarked rather than touch the user's own
+    // pixels, and so does a picture under 128 × 128. The Content Credentials still say what was
+    // generated.
+    engine::imaging::WatermarkEmbedding report;
+    if (!engine::imaging::Watermark::embed(pixels, mask, tag, &report).isOk() || report.wholePicture)
         return flat;
     return ImageConvert::toQImage(pixels);
 }

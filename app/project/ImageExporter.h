@@ -16,9 +16,10 @@ struct ProjectSnapshot;
 //
 // When generated pixels show, two more marks go in, so the picture can be told from a photograph
 // offline: an invisible watermark in the generated region (engine/imaging/Watermark: "LMNR" and
-// 16 bits naming the signing key, in the pixels, surviving re-compression and metadata strips),
-// and — last, after all other metadata — signed Content Credentials (C2PA 2.x, app/c2pa) in PNG
-// and JPEG: the actions (created, or opened + edited), Limner as the software agent, the models
+// 16 bits naming the signing key, in the pixels, surviving re-compression and metadata strips;
+// only generated pixels change, so a region under about 180 × 180 (128 whole 16-pixel cells) stays
+// unmarked), and — last, after all other metadata — signed Content Credentials (C2PA 2.x, app/c2pa) in
+// PNG and JPEG: the actions (created, or opened + edited), Limner as the software agent, the models
 // with their weights' hash and the generated regions, bound to the file's bytes.
 //
 // Guarantees: the file is written atomically (QSaveFile) and only when everything succeeded;

@@ -29,6 +29,9 @@ Run runCli(const ModelLibraryTree& tree, const QString& config, const QStringLis
     env.insert(QStringLiteral("HF_HOME"), tree.hfHome);
     env.insert(QStringLiteral("HOME"), tree.home);
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), config);
+    // Where exports keep their Content Credentials key: not inside the fake home of the model tree,
+    // whose files the tests count.
+    env.insert(QStringLiteral("XDG_DATA_HOME"), config + QStringLiteral("/data"));
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     process.setProcessEnvironment(env);
     process.start(QStringLiteral(LIMNER_CLI_PATH), arguments);

@@ -87,7 +87,8 @@ TEST_CASE("An inpainted photograph exports with Content Credentials c2pa-rs vali
     Session session;
     QImage mask(512, 512, QImage::Format_Grayscale8);
     mask.fill(Qt::black);
-    QPainter(&mask).fillRect(QRect(300, 330, 160, 150), Qt::white); // the suit, not the face
+    // The suit, not the face; large enough for the watermark (it marks only generated pixels).
+    QPainter(&mask).fillRect(QRect(280, 290, 220, 210), Qt::white);
     REQUIRE(mask.save(session.path(QStringLiteral("mask.png"))));
 
     for (const char* format : {"png", "jpg"}) {

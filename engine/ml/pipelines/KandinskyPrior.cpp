@@ -98,8 +98,7 @@ Status KandinskyPrior::load(const PipelineFolder& decoderFolder, c10::Device dev
     const std::string processorDir =
         layout.root == decoderFolder.root() ? "prior_image_processor" : "image_processor";
     if (folder.readJson(processorDir, "preprocessor_config.json", processorConfig)) {
-        p.m_imageMean = numbers(processorConfig, "image_mean", p.m_imageMean);
-        p.m_imageStd = numbers(processorConfig, "image_std", p.m_imageStd);
+        readImageProcessor(processorConfig, p.m_imageMean, p.m_imageStd);
     }
     StateDict weights;
     if (Status s = folder.loadWeights(layout.textEncoder, device, dtype, weights); !s)
@@ -196,6 +195,12 @@ Status KandinskyPrior::embed(const std::string& prompt, const std::string& negat
     positive = embeddings.slice(0, 0, n);
     negative = texts.size() > 1 ? embeddings.slice(0, n, 2 * n) : m_zeroEmbedding.repeat({n, 1});
     return Status::ok();
+}
+
+void KandinskyPrior::readImageProcessor(const nlohmann::json& config, std::vector<double>& mean,
+                                        std::vector<double>& std) {
+    mean = numbers(config, "image_mean", mean);
+    std = numbers(config, "image_std", std);
 }
 
 at::Tensor KandinskyPrior::clipInput(const at::Tensor& rgb01, std::int64_t size,

@@ -46,6 +46,10 @@ public:
     // crop, normalised with mean and std. [n, 3, size, size].
     static at::Tensor clipInput(const at::Tensor& rgb01, std::int64_t size,
                                 const std::vector<double>& mean, const std::vector<double>& std);
+    // A CLIPImageProcessor's preprocessor_config.json: its image_mean and image_std where they
+    // are three numbers each, else mean and std are left as they are.
+    static void readImageProcessor(const nlohmann::json& config, std::vector<double>& mean,
+                                   std::vector<double>& std);
     // CLIP text embedding [1, dim] of a prompt (the projected end-of-text token), the prior's
     // conditioning; with imageEmbedding() it scores how well a picture matches a text.
     at::Tensor textEmbedding(const std::string& text) const { return encodeText(text).embeds; }

@@ -25,20 +25,6 @@ std::vector<double> toVector(const at::Tensor& t) {
     return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
 }
 
-std::vector<double> numbers(const nlohmann::json& config, const char* key,
-                            std::vector<double> fallback) {
-    const auto it = config.find(key);
-    if (it == config.end() || !it->is_array() || it->size() != 3)
-        return fallback;
-    std::vector<double> out;
-    for (const auto& v : *it) {
-        if (!v.is_number())
-            return fallback;
-        out.push_back(v.get<double>());
-    }
-    return out;
-}
-
 } // namespace
 
 Status SafetyChecker::load(const PipelineFolder& folder, c10::Device device, c10::ScalarType dtype,
@@ -92,8 +78,7 @@ Status SafetyChecker::load(const PipelineFolder& folder, c10::Device device, c10
         nlohmann::json processor;
         if (folder.hasComponent("feature_extractor") &&
             folder.readJson("feature_extractor", "preprocessor_config.json", processor)) {
-            checker.m_mean = numbers(processor, "image_mean", checker.m_mean);
-            checker.m_std = numbers(processor, "image_std", checker.m_std);
+            KandinskyPrior::readImageProcessor(processor, checker.m_mean, checker.m_std);
         }
         out = std::move(checker);
         return Status::ok();
