@@ -13,6 +13,8 @@ int main(int argc, char* argv[]) {
     QApplication::setApplicationName(QStringLiteral("Limner"));
     QApplication::setOrganizationName(QStringLiteral("Limner"));
     QApplication::setApplicationVersion(QStringLiteral(LIMNER_VERSION));
+    // Wayland compositors find the window's icon and name through the desktop file.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.limner.Limner"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

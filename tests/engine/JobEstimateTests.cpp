@@ -26,7 +26,7 @@ namespace {
 
 std::string parityDir() {
     const char* env = std::getenv("LIMNER_PARITY_DIR");
-    return env && *env ? env : LIMNER_RESOURCES_DIR "/../../shared/parity";
+    return env && *env ? env : LIMNER_RESOURCES_DIR "/../tests/data/parity";
 }
 
 std::string addModel(const std::string& folder) {

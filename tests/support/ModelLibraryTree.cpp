@@ -20,7 +20,7 @@ QString commitOf(char c) {
 
 QString ModelLibraryTree::parityDir() {
     const QByteArray env = qgetenv("LIMNER_PARITY_DIR");
-    return env.isEmpty() ? QStringLiteral(LIMNER_RESOURCES_DIR "/../../shared/parity")
+    return env.isEmpty() ? QStringLiteral(LIMNER_RESOURCES_DIR "/../tests/data/parity")
                          : QString::fromLocal8Bit(env);
 }
 

@@ -27,7 +27,7 @@ namespace {
 
 QString sdModelFolder() {
     const QByteArray env = qgetenv("LIMNER_PARITY_DIR");
-    const QString parity = env.isEmpty() ? QStringLiteral(LIMNER_RESOURCES_DIR "/../../shared/parity")
+    const QString parity = env.isEmpty() ? QStringLiteral(LIMNER_RESOURCES_DIR "/../tests/data/parity")
                                          : QString::fromLocal8Bit(env);
     return QDir::cleanPath(parity + QStringLiteral("/pipeline_sd_inpaint"));
 }

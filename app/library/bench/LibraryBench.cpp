@@ -149,7 +149,7 @@ int main(int argc, char* argv[]) {
                 QStringLiteral(LIMNER_SOURCE_DIR "/resources/models/limner-mini"));
     const QByteArray parity = qgetenv("LIMNER_PARITY_DIR");
     engineCheck("the parity fixtures' tiny Stable Diffusion",
-                (parity.isEmpty() ? QStringLiteral(LIMNER_SOURCE_DIR "/../shared/parity")
+                (parity.isEmpty() ? QStringLiteral(LIMNER_SOURCE_DIR "/tests/data/parity")
                                   : QString::fromLocal8Bit(parity)) +
                     QStringLiteral("/pipeline_sd_inpaint"));
     return 0;

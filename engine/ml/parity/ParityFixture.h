@@ -10,7 +10,7 @@
 
 namespace limner::engine::ml {
 
-// One fixture directory (see ../shared/parity/README.md): its manifest.json and, when present,
+// One fixture directory (see tests/data/parity/README.md): its manifest.json and, when present,
 // inputs.safetensors and outputs.safetensors. Nothing about a fixture is assumed beyond what
 // its manifest says: shapes, step counts and configs come from the files.
 class ParityFixture {

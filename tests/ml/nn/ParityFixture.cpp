@@ -35,7 +35,7 @@ std::string ParityFixture::rootDir() {
     const char* env = std::getenv("LIMNER_PARITY_DIR");
     if (env && *env)
         return env;
-    return std::string(LIMNER_SOURCE_DIR) + "/../shared/parity";
+    return std::string(LIMNER_SOURCE_DIR) + "/tests/data/parity";
 }
 
 ParityFixture::ParityFixture(const std::string& name)

@@ -8,7 +8,7 @@
 
 namespace limner::tests {
 
-// One model fixture of ../shared/parity (or $LIMNER_PARITY_DIR): its manifest, config, weights,
+// One model fixture of tests/data/parity (or $LIMNER_PARITY_DIR): its manifest, config, weights,
 // inputs and expected outputs, all on the CPU in their stored dtypes.
 class ParityFixture {
 public:

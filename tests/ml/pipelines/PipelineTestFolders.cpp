@@ -17,7 +17,7 @@ std::string PipelineTestFolders::parityDir() {
     const char* env = std::getenv("LIMNER_PARITY_DIR");
     if (env && *env)
         return env;
-    return std::string(LIMNER_SOURCE_DIR) + "/../shared/parity";
+    return std::string(LIMNER_SOURCE_DIR) + "/tests/data/parity";
 }
 
 std::string PipelineTestFolders::scratch(const std::string& name) {

@@ -8,7 +8,7 @@ namespace limner::tests {
 // Model folders for the pipeline tests, made from the parity fixtures.
 class PipelineTestFolders {
 public:
-    static std::string parityDir(); // $LIMNER_PARITY_DIR or ../shared/parity
+    static std::string parityDir(); // $LIMNER_PARITY_DIR or tests/data/parity
     static std::string stableDiffusion() { return parityDir() + "/pipeline_sd_inpaint"; }
     static std::string kandinskyDecoder() { return parityDir() + "/pipeline_kandinsky22_inpaint"; }
     // A fresh temporary folder (removed at exit is not needed: under the build's temp dir).
