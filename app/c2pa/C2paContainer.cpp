@@ -159,6 +159,48 @@ C2paContainer::Located locateJpeg(const QByteArray& file) {
     return result;
 }
 
+// A WebP: "RIFF", its size (little-endian, the bytes after it), "WEBP", then chunks of a
+// FourCC, a little-endian size and the data padded to an even length.
+bool isWebP(const QByteArray& file) {
+    return file.size() >= 12 && file.startsWith("RIFF") && file.mid(8, 4) == "WEBP";
+}
+
+C2paContainer::Located locateWebP(const QByteArray& file) {
+    C2paContainer::Located result;
+    const qint64 riffEnd =
+        qMin<qint64>(file.size(), 8 + qint64(qFromLittleEndian<quint32>(file.constData() + 4)));
+    qint64 pos = 12;
+    while (pos + 8 <= riffEnd) {
+        const QByteArray type = file.mid(pos, 4);
+        const quint32 length = qFromLittleEndian<quint32>(file.constData() + pos + 4);
+        if (qint64(length) > riffEnd - pos - 8) {
+            result.error = QStringLiteral("WebP chunk \"%1\" at byte %2 runs past the end of the file")
+                               .arg(QString::fromLatin1(type.toHex()))
+                               .arg(pos);
+            return result;
+        }
+        const qint64 padded = qint64(length) + (length & 1u);
+        if (type == "C2PA") {
+            if (result.found) {
+                result.error = QStringLiteral("the WebP has more than one C2PA chunk");
+                return result;
+            }
+            result.found = true;
+            result.store = file.mid(pos + 8, length);
+            result.start = pos;
+            result.length = qMin<qint64>(8 + padded, file.size() - pos);
+        }
+        pos += 8 + padded;
+    }
+    return result;
+}
+
+QByteArray littleEndian32(quint32 value) {
+    QByteArray out(4, '\0');
+    qToLittleEndian(value, out.data());
+    return out;
+}
+
 } // namespace
 
 C2paContainer::Format C2paContainer::detect(const QByteArray& file) {
@@ -166,6 +208,8 @@ C2paContainer::Format C2paContainer::detect(const QByteArray& file) {
         return Format::Png;
     if (file.size() >= 4 && quint8(file[0]) == 0xFF && quint8(file[1]) == 0xD8)
         return Format::Jpeg;
+    if (isWebP(file))
+        return Format::WebP;
     return Format::Unknown;
 }
 
@@ -175,6 +219,8 @@ QString C2paContainer::mimeType(Format format) {
         return QStringLiteral("image/png");
     case Format::Jpeg:
         return QStringLiteral("image/jpeg");
+    case Format::WebP:
+        return QStringLiteral("image/webp");
     case Format::Unknown:
         break;
     }
@@ -208,13 +254,34 @@ qint64 C2paContainer::insertionOffset(const QByteArray& file, Format format, QSt
         *error = QStringLiteral("the JPEG's segments run past the end of the file");
         return -1;
     }
-    *error = QStringLiteral("not a PNG or JPEG file");
+    if (format == Format::WebP) {
+        // At the end, after every chunk: a reader meets the picture first, as in files c2pa-rs
+        // writes, and no chunk moves.
+        const qint64 riffEnd = 8 + qint64(qFromLittleEndian<quint32>(file.constData() + 4));
+        if (riffEnd != file.size() || file.size() % 2 != 0 || locateWebP(file).error.size()) {
+            *error = QStringLiteral("the WebP's RIFF size does not match the file");
+            return -1;
+        }
+        return file.size();
+    }
+    *error = QStringLiteral("not a PNG, JPEG or WebP file");
     return -1;
+}
+
+QByteArray C2paContainer::prepare(const QByteArray& file, Format format, qint64 wrappedSize) {
+    if (format != Format::WebP)
+        return file;
+    QByteArray out = file;
+    const quint32 riffSize = qFromLittleEndian<quint32>(file.constData() + 4);
+    qToLittleEndian(quint32(riffSize + quint32(wrappedSize)), out.data() + 4);
+    return out;
 }
 
 qint64 C2paContainer::wrappedSize(qint64 storeSize, Format format) {
     if (format == Format::Png)
         return storeSize + 12;
+    if (format == Format::WebP)
+        return 8 + storeSize + (storeSize & 1);
     const qint64 segments =
         qMax<qint64>(1, (storeSize + kJpegMaxStorePerSegment - 1) / kJpegMaxStorePerSegment);
     // marker and length (4), CI, En, Z (8); continuations repeat LBox and TBox (8)
@@ -225,6 +292,12 @@ QByteArray C2paContainer::wrap(const QByteArray& store, Format format) {
     if (format == Format::Png) {
         const QByteArray typeAndData = QByteArrayLiteral("caBX") + store;
         return bigEndian32(quint32(store.size())) + typeAndData + bigEndian32(pngCrc(typeAndData));
+    }
+    if (format == Format::WebP) {
+        QByteArray chunk = QByteArrayLiteral("C2PA") + littleEndian32(quint32(store.size())) + store;
+        if (store.size() % 2 != 0)
+            chunk += '\0';
+        return chunk;
     }
     QByteArray out;
     quint32 sequence = 1;
@@ -246,6 +319,8 @@ C2paContainer::Located C2paContainer::locate(const QByteArray& file) {
         return locatePng(file);
     case Format::Jpeg:
         return locateJpeg(file);
+    case Format::WebP:
+        return locateWebP(file);
     case Format::Unknown:
         break;
     }

@@ -5,12 +5,14 @@
 
 namespace limner::app {
 
-// Where a C2PA manifest store lives in a PNG (a caBX chunk) or a JPEG (APP11 JPEG XT segments
-// carrying the JUMBF, ISO/IEC 19566-5), and how it is put there. Only inserts: every byte of
-// the original file stays, so the hard binding's hash is the original file's hash.
+// Where a C2PA manifest store lives in a PNG (a caBX chunk), a JPEG (APP11 JPEG XT segments
+// carrying the JUMBF, ISO/IEC 19566-5) or a WebP (a RIFF "C2PA" chunk), and how it is put there.
+// Only inserts — plus, in a WebP, the RIFF header's size, which must count the new chunk:
+// prepare() gives the file as it will be outside the inserted bytes, the one the hard binding
+// hashes.
 class C2paContainer {
 public:
-    enum class Format { Unknown, Png, Jpeg };
+    enum class Format { Unknown, Png, Jpeg, WebP };
 
     static Format detect(const QByteArray& file);
     static QString mimeType(Format format);
@@ -18,6 +20,9 @@ public:
     // Where the manifest store goes: after IHDR in a PNG (where c2pa-rs puts it, so readers
     // meet it before the image data), after the leading APPn segments (JFIF, Exif, XMP) in a JPEG.
     static qint64 insertionOffset(const QByteArray& file, Format format, QString* error);
+    // The file with everything outside the inserted bytes as it will be once `wrappedSize`
+    // bytes are inserted: the file itself, or a WebP with its RIFF size grown.
+    static QByteArray prepare(const QByteArray& file, Format format, qint64 wrappedSize);
     // The bytes that carry `store` in the file: the whole chunk or all the APP11 segments.
     static QByteArray wrap(const QByteArray& store, Format format);
     static qint64 wrappedSize(qint64 storeSize, Format format);

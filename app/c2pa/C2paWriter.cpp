@@ -236,8 +236,11 @@ QByteArray C2paWriter::embed(const QByteArray& encodedImage, const C2paManifestS
     }
 
     // The exclusion covers exactly the inserted bytes, so the hard binding is the hash of the
-    // file as it is now.
-    const QByteArray fileHash = QCryptographicHash::hash(encodedImage, QCryptographicHash::Sha256);
+    // file as it is now (a WebP: with its RIFF size already counting the inserted chunk).
+    auto hashFor = [&](qint64 inserted) {
+        return QCryptographicHash::hash(C2paContainer::prepare(encodedImage, format, inserted),
+                                        QCryptographicHash::Sha256);
+    };
     std::optional<Assertion> parent;
     if (spec.parent)
         parent = Assertion{C2paLabels::ingredient(), ingredientCbor(*spec.parent)};
@@ -255,9 +258,10 @@ QByteArray C2paWriter::embed(const QByteArray& encodedImage, const C2paManifestS
     // the data hash assertion makes up the difference; a few rounds always settle it.
     qint64 length = 0;
     qint64 padding = 0;
-    for (int round = 0; round < 8; ++round) {
+    for (int round = 0; round < 12; ++round) {
         QList<Assertion> assertions = fixedAssertions;
-        assertions.append({C2paLabels::dataHash(), dataHashCbor(fileHash, offset, length, padding)});
+        assertions.append(
+            {C2paLabels::dataHash(), dataHashCbor(hashFor(length), offset, length, padding)});
         QByteArray assertionBoxes;
         for (const Assertion& a : assertions)
             assertionBoxes += a.box();
@@ -275,9 +279,15 @@ QByteArray C2paWriter::embed(const QByteArray& encodedImage, const C2paManifestS
                                    JumbfBox::box("cbor", cose)));
         const QByteArray store =
             JumbfBox::superbox(JumbfBox::manifestStoreUuid(), C2paLabels::manifestStore(), manifest);
+        if (format == C2paContainer::Format::WebP && store.size() % 2 != 0) {
+            // A RIFF chunk of odd size is followed by a pad byte that readers differ on counting
+            // (c2pa-rs hashes it): one more byte of data-hash padding makes the store even.
+            ++padding;
+            continue;
+        }
         const qint64 wrapped = C2paContainer::wrappedSize(store.size(), format);
         if (wrapped == length) {
-            QByteArray out = encodedImage;
+            QByteArray out = C2paContainer::prepare(encodedImage, format, wrapped);
             out.insert(offset, C2paContainer::wrap(store, format));
             return out;
         }

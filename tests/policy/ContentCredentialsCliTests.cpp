@@ -91,7 +91,7 @@ TEST_CASE("An inpainted photograph exports with Content Credentials c2pa-rs vali
     QPainter(&mask).fillRect(QRect(280, 290, 220, 210), Qt::white);
     REQUIRE(mask.save(session.path(QStringLiteral("mask.png"))));
 
-    for (const char* format : {"png", "jpg"}) {
+    for (const char* format : {"png", "jpg", "webp"}) {
         const QString suffix = QLatin1String(format);
         INFO(suffix.toStdString());
         const QString out = session.path(QStringLiteral("edited.") + suffix);
@@ -118,8 +118,9 @@ TEST_CASE("An inpainted photograph exports with Content Credentials c2pa-rs vali
 
         // The reference implementation's.
         if (checkInterop) {
-            const QString mime = suffix == QLatin1String("png") ? QStringLiteral("image/png")
-                                                                : QStringLiteral("image/jpeg");
+            const QString mime = suffix == QLatin1String("png")    ? QStringLiteral("image/png")
+                                 : suffix == QLatin1String("webp") ? QStringLiteral("image/webp")
+                                                                   : QStringLiteral("image/jpeg");
             const QJsonObject result = c2paRs(session, out, mime);
             const QString json = QString::fromUtf8(QJsonDocument(result).toJson());
             INFO(json.toStdString());
@@ -134,9 +135,11 @@ TEST_CASE("An inpainted photograph exports with Content Credentials c2pa-rs vali
             QFile original(out);
             REQUIRE(original.open(QIODevice::ReadOnly));
             QByteArray bytes = original.readAll();
-            // Flip a byte well inside the image data (past the first quarter of the file, where
-            // the manifest, near the start, is not).
-            bytes[bytes.size() * 3 / 4] = char(bytes[bytes.size() * 3 / 4] ^ 0x5a);
+            // Flip a byte of the image data, away from the manifest: near the start in PNG and
+            // JPEG (after IHDR, after the APPn segments), at the end in WebP.
+            const qsizetype at =
+                suffix == QLatin1String("webp") ? bytes.size() / 4 : bytes.size() * 3 / 4;
+            bytes[at] = char(bytes[at] ^ 0x5a);
             const QString tampered = session.path(QStringLiteral("tampered.") + suffix);
             QFile t(tampered);
             REQUIRE(t.open(QIODevice::WriteOnly));
