@@ -133,12 +133,11 @@ SafetyPage::SafetyPage(QWidget* parent)
     m_key->setText(settings.signerKey);
     m_key->setPlaceholderText(tr("its P-256 private key (PEM)"));
     exportForm->addRow(m_watermark);
-    exportForm->addRow(
-        note(tr("PNG, JPEG and WebP exports carry signed Content Credentials (C2PA): what "
-                "was generated, where, with which model. Leave the certificate empty "
-                "to sign with the key Limner makes for this computer (validators "
-                "call it untrusted; it still shows any later change)."),
-             exportBox));
+    exportForm->addRow(note(tr("Exports carry signed Content Credentials (C2PA): what "
+                               "was generated, where, with which model. Leave the certificate empty "
+                               "to sign with the key Limner makes for this computer (validators "
+                               "call it untrusted; it still shows any later change)."),
+                            exportBox));
     exportForm->addRow(tr("&Certificate:"), m_certificate);
     exportForm->addRow(tr("&Key:"), m_key);
     exportForm->addRow(m_signer);

@@ -195,6 +195,101 @@ C2paContainer::Located locateWebP(const QByteArray& file) {
     return result;
 }
 
+// A TIFF: "II*\0" (little-endian) or "MM\0*", the first IFD's offset, then IFDs of a 16-bit
+// entry count, 12-byte entries (tag, type, count, value or offset) and the next IFD's offset.
+constexpr quint16 kTiffC2paTag = 0xCD41;
+constexpr quint16 kTiffUndefined = 7;
+
+bool isTiff(const QByteArray& file) {
+    return file.size() >= 8 &&
+           (file.startsWith(QByteArray("II*\0", 4)) || file.startsWith(QByteArray("MM\0*", 4)));
+}
+
+struct Tiff {
+    bool little = true;
+    quint32 ifd = 0;     // the first IFD's offset
+    quint16 entries = 0; // its entry count
+    QString error;
+
+    quint16 u16(const QByteArray& f, qint64 at) const {
+        return little ? qFromLittleEndian<quint16>(f.constData() + at)
+                      : qFromBigEndian<quint16>(f.constData() + at);
+    }
+    quint32 u32(const QByteArray& f, qint64 at) const {
+        return little ? qFromLittleEndian<quint32>(f.constData() + at)
+                      : qFromBigEndian<quint32>(f.constData() + at);
+    }
+    void put16(char* at, quint16 v) const { little ? qToLittleEndian(v, at) : qToBigEndian(v, at); }
+    void put32(char* at, quint32 v) const { little ? qToLittleEndian(v, at) : qToBigEndian(v, at); }
+};
+
+Tiff readTiff(const QByteArray& file) {
+    Tiff t;
+    t.little = file.startsWith("II");
+    t.ifd = t.u32(file, 4);
+    if (t.ifd < 8 || qint64(t.ifd) + 2 > file.size()) {
+        t.error = QStringLiteral("the TIFF's first IFD lies outside the file");
+        return t;
+    }
+    t.entries = t.u16(file, t.ifd);
+    if (qint64(t.ifd) + 2 + qint64(t.entries) * 12 + 4 > file.size())
+        t.error = QStringLiteral("the TIFF's first IFD runs past the end of the file");
+    return t;
+}
+
+C2paContainer::Located locateTiff(const QByteArray& file) {
+    C2paContainer::Located result;
+    const Tiff t = readTiff(file);
+    if (!t.error.isEmpty()) {
+        result.error = t.error;
+        return result;
+    }
+    for (quint16 i = 0; i < t.entries; ++i) {
+        const qint64 entry = qint64(t.ifd) + 2 + qint64(i) * 12;
+        if (t.u16(file, entry) != kTiffC2paTag)
+            continue;
+        const quint32 count = t.u32(file, entry + 4);
+        const quint32 offset = count <= 4 ? quint32(entry + 8) : t.u32(file, entry + 8);
+        if (qint64(offset) + qint64(count) > file.size()) {
+            result.error = QStringLiteral("the TIFF's C2PA tag points past the end of the file");
+            return result;
+        }
+        result.found = true;
+        result.store = file.mid(offset, count);
+        result.start = offset;
+        result.length = count;
+        return result;
+    }
+    return result;
+}
+
+// The new first IFD: the old one's entries with the C2PA entry in tag order, then the old
+// next-IFD offset.
+QByteArray tiffIfdWithC2pa(const QByteArray& file, const Tiff& t, quint32 storeOffset,
+                           quint32 storeSize) {
+    QByteArray count(2, '\0');
+    t.put16(count.data(), quint16(t.entries + 1));
+    QByteArray c2pa(12, '\0');
+    t.put16(c2pa.data(), kTiffC2paTag);
+    t.put16(c2pa.data() + 2, kTiffUndefined);
+    t.put32(c2pa.data() + 4, storeSize);
+    t.put32(c2pa.data() + 8, storeOffset);
+    QByteArray ifd = count;
+    bool placed = false;
+    for (quint16 i = 0; i < t.entries; ++i) {
+        const qint64 entry = qint64(t.ifd) + 2 + qint64(i) * 12;
+        if (!placed && t.u16(file, entry) > kTiffC2paTag) {
+            ifd += c2pa;
+            placed = true;
+        }
+        ifd += file.mid(entry, 12);
+    }
+    if (!placed)
+        ifd += c2pa;
+    ifd += file.mid(qint64(t.ifd) + 2 + qint64(t.entries) * 12, 4); // the next IFD's offset
+    return ifd;
+}
+
 QByteArray littleEndian32(quint32 value) {
     QByteArray out(4, '\0');
     qToLittleEndian(value, out.data());
@@ -210,6 +305,8 @@ C2paContainer::Format C2paContainer::detect(const QByteArray& file) {
         return Format::Jpeg;
     if (isWebP(file))
         return Format::WebP;
+    if (isTiff(file))
+        return Format::Tiff;
     return Format::Unknown;
 }
 
@@ -221,6 +318,8 @@ QString C2paContainer::mimeType(Format format) {
         return QStringLiteral("image/jpeg");
     case Format::WebP:
         return QStringLiteral("image/webp");
+    case Format::Tiff:
+        return QStringLiteral("image/tiff");
     case Format::Unknown:
         break;
     }
@@ -264,11 +363,33 @@ qint64 C2paContainer::insertionOffset(const QByteArray& file, Format format, QSt
         }
         return file.size();
     }
-    *error = QStringLiteral("not a PNG, JPEG or WebP file");
+    if (format == Format::Tiff) {
+        // After the file (word-aligned) and the new first IFD that points at the store.
+        const Tiff t = readTiff(file);
+        if (!t.error.isEmpty()) {
+            *error = t.error;
+            return -1;
+        }
+        return file.size() + (file.size() % 2) + 2 + (qint64(t.entries) + 1) * 12 + 4;
+    }
+    *error = QStringLiteral("not a PNG, JPEG, WebP or TIFF file");
     return -1;
 }
 
 QByteArray C2paContainer::prepare(const QByteArray& file, Format format, qint64 wrappedSize) {
+    if (format == Format::Tiff) {
+        const Tiff t = readTiff(file);
+        if (!t.error.isEmpty())
+            return file;
+        QByteArray out = file;
+        if (out.size() % 2 != 0)
+            out += '\0';
+        const quint32 newIfd = quint32(out.size());
+        const quint32 storeOffset = quint32(newIfd + 2 + (quint32(t.entries) + 1) * 12 + 4);
+        out += tiffIfdWithC2pa(file, t, storeOffset, quint32(wrappedSize));
+        t.put32(out.data() + 4, newIfd);
+        return out;
+    }
     if (format != Format::WebP)
         return file;
     QByteArray out = file;
@@ -282,6 +403,8 @@ qint64 C2paContainer::wrappedSize(qint64 storeSize, Format format) {
         return storeSize + 12;
     if (format == Format::WebP)
         return 8 + storeSize + (storeSize & 1);
+    if (format == Format::Tiff)
+        return storeSize;
     const qint64 segments =
         qMax<qint64>(1, (storeSize + kJpegMaxStorePerSegment - 1) / kJpegMaxStorePerSegment);
     // marker and length (4), CI, En, Z (8); continuations repeat LBox and TBox (8)
@@ -293,6 +416,8 @@ QByteArray C2paContainer::wrap(const QByteArray& store, Format format) {
         const QByteArray typeAndData = QByteArrayLiteral("caBX") + store;
         return bigEndian32(quint32(store.size())) + typeAndData + bigEndian32(pngCrc(typeAndData));
     }
+    if (format == Format::Tiff)
+        return store;
     if (format == Format::WebP) {
         QByteArray chunk = QByteArrayLiteral("C2PA") + littleEndian32(quint32(store.size())) + store;
         if (store.size() % 2 != 0)
@@ -321,6 +446,8 @@ C2paContainer::Located C2paContainer::locate(const QByteArray& file) {
         return locateJpeg(file);
     case Format::WebP:
         return locateWebP(file);
+    case Format::Tiff:
+        return locateTiff(file);
     case Format::Unknown:
         break;
     }

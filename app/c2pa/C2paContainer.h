@@ -6,13 +6,14 @@
 namespace limner::app {
 
 // Where a C2PA manifest store lives in a PNG (a caBX chunk), a JPEG (APP11 JPEG XT segments
-// carrying the JUMBF, ISO/IEC 19566-5) or a WebP (a RIFF "C2PA" chunk), and how it is put there.
-// Only inserts — plus, in a WebP, the RIFF header's size, which must count the new chunk:
-// prepare() gives the file as it will be outside the inserted bytes, the one the hard binding
-// hashes.
+// carrying the JUMBF, ISO/IEC 19566-5), a WebP (a RIFF "C2PA" chunk) or a TIFF (tag 0xCD41 of
+// the first IFD, type UNDEFINED), and how it is put there. Only inserts — except for the headers
+// that must point at the new bytes: a WebP's RIFF size; a TIFF's first-IFD offset, which then
+// points at a copy of that IFD with the C2PA entry added, appended before the store. prepare()
+// gives the file as it will be outside the inserted bytes, the one the hard binding hashes.
 class C2paContainer {
 public:
-    enum class Format { Unknown, Png, Jpeg, WebP };
+    enum class Format { Unknown, Png, Jpeg, WebP, Tiff };
 
     static Format detect(const QByteArray& file);
     static QString mimeType(Format format);

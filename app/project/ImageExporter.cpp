@@ -95,9 +95,10 @@ C2paManifestSpec manifestSpec(const ProjectSnapshot& snapshot, Provenance::Sourc
                               const QString& path, const QString& suffix) {
     C2paManifestSpec spec;
     spec.title = QFileInfo(path).fileName();
-    spec.format = suffix == QLatin1String("png")    ? QStringLiteral("image/png")
-                  : suffix == QLatin1String("webp") ? QStringLiteral("image/webp")
-                                                    : QStringLiteral("image/jpeg");
+    spec.format = suffix == QLatin1String("png")            ? QStringLiteral("image/png")
+                  : suffix == QLatin1String("webp")         ? QStringLiteral("image/webp")
+                  : suffix.startsWith(QLatin1String("tif")) ? QStringLiteral("image/tiff")
+                                                            : QStringLiteral("image/jpeg");
     spec.claimGenerator = {QStringLiteral("Limner"), version()};
     const C2paSoftwareAgent agent{QStringLiteral("Limner"), version()};
     for (const Provenance::ModelUse& m : Provenance::modelsUsed(snapshot))
@@ -231,7 +232,8 @@ bool ImageExporter::exportImage(const ProjectSnapshot& snapshot, const QString& 
     const Provenance::SourceType type = Provenance::of(snapshot);
     const bool generated = type != Provenance::SourceType::None;
     const bool signable = suffix == QLatin1String("png") || suffix == QLatin1String("jpg") ||
-                          suffix == QLatin1String("jpeg") || suffix == QLatin1String("webp");
+                          suffix == QLatin1String("jpeg") || suffix == QLatin1String("webp") ||
+                          suffix == QLatin1String("tif") || suffix == QLatin1String("tiff");
     C2paSigner signer;
     if (generated && (options.contentCredentials || options.watermark)) {
         // Refused before anything is written: a signer that cannot be read is the user's to fix.

@@ -19,8 +19,8 @@ struct ProjectSnapshot;
 // 16 bits naming the signing key, in the pixels, surviving re-compression and metadata strips;
 // only generated pixels change, so a region under about 180 × 180 (128 whole 16-pixel cells) stays
 // unmarked), and — last, after all other metadata — signed Content Credentials (C2PA 2.x, app/c2pa) in
-// PNG, JPEG and WebP: the actions (created, or opened + edited), Limner as the software agent, the
-// models with their weights' hash and the generated regions, bound to the file's bytes.
+// PNG, JPEG, WebP and TIFF: the actions (created, or opened + edited), Limner as the software agent,
+// the models with their weights' hash and the generated regions, bound to the file's bytes.
 //
 // Guarantees: the file is written atomically (QSaveFile) and only when everything succeeded;
 //   on failure *errorMessage says why and an existing file is untouched.

@@ -97,7 +97,7 @@ QByteArray signedFile(const char* format, const QString& mime) {
 
 } // namespace
 
-TEST_CASE("c2pa-rs reads Limner's PNG, JPEG and WebP manifests as valid except for the untrusted "
+TEST_CASE("c2pa-rs reads Limner's PNG, JPEG, WebP and TIFF manifests as valid except for the untrusted "
           "self-signed signer",
           "[c2pa][interop]") {
     if (skipInterop()) {
@@ -106,7 +106,7 @@ TEST_CASE("c2pa-rs reads Limner's PNG, JPEG and WebP manifests as valid except f
     }
     const auto [format, mime] =
         GENERATE(std::make_pair("PNG", "image/png"), std::make_pair("JPG", "image/jpeg"),
-                 std::make_pair("WEBP", "image/webp"));
+                 std::make_pair("WEBP", "image/webp"), std::make_pair("TIFF", "image/tiff"));
     const QJsonObject result =
         verifyWithC2paRs(signedFile(format, QString::fromLatin1(mime)), QString::fromLatin1(mime));
     INFO(QJsonDocument(result).toJson().toStdString());
@@ -144,20 +144,21 @@ TEST_CASE("c2pa-rs reads Limner's PNG, JPEG and WebP manifests as valid except f
     CHECK(parameters[QStringLiteral("org.limner.generatedRegions")].toArray().size() == 2);
 }
 
-TEST_CASE("c2pa-rs reports a data hash mismatch when a signed PNG's, JPEG's or WebP's image data "
-          "changes",
+TEST_CASE("c2pa-rs reports a data hash mismatch when a signed PNG's, JPEG's, WebP's or TIFF's "
+          "image data changes",
           "[c2pa][interop]") {
     if (skipInterop()) {
         WARN("LIMNER_SKIP_C2PA_INTEROP=1: interoperability with c2pa-rs not checked");
         return;
     }
-    const auto [format, mime, data] = GENERATE(std::make_tuple("PNG", "image/png", "IDAT"),
-                                               std::make_tuple("JPG", "image/jpeg", "\xFF\xDA"),
-                                               std::make_tuple("WEBP", "image/webp", "VP8"));
+    const auto [format, mime, data] = GENERATE(
+        std::make_tuple("PNG", "image/png", "IDAT"), std::make_tuple("JPG", "image/jpeg", "\xFF\xDA"),
+        std::make_tuple("WEBP", "image/webp", "VP8"), std::make_tuple("TIFF", "image/tiff", ""));
     QByteArray file = signedFile(format, QString::fromLatin1(mime));
-    const qsizetype at = file.indexOf(data) + 20;
     const C2paContainer::Located manifest = C2paContainer::locate(file);
     REQUIRE(manifest.found);
+    // A TIFF's strips come before its appended IFD and store: a byte half way to them.
+    const qsizetype at = *data ? file.indexOf(data) + 20 : manifest.start / 2;
     REQUIRE((at < manifest.start || at >= manifest.start + manifest.length)); // in the picture
     file[at] = char(file[at] ^ 0x01);
     const QJsonObject result = verifyWithC2paRs(file, QString::fromLatin1(mime));

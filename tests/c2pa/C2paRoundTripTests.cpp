@@ -7,12 +7,13 @@
 using namespace limner::app;
 using namespace limner::app::test;
 
-TEST_CASE("A signed PNG, JPEG and WebP read back as valid with Limner's actions, models and regions, "
-          "and decode to the same pixels",
-          "[c2pa]") {
+TEST_CASE(
+    "A signed PNG, JPEG, WebP and TIFF read back as valid with Limner's actions, models and regions, "
+    "and decode to the same pixels",
+    "[c2pa]") {
     const auto [format, mime] =
         GENERATE(std::make_pair("PNG", "image/png"), std::make_pair("JPG", "image/jpeg"),
-                 std::make_pair("WEBP", "image/webp"));
+                 std::make_pair("WEBP", "image/webp"), std::make_pair("TIFF", "image/tiff"));
     const QByteArray original = encodeImage(c2paTestImage(), format);
     const C2paManifestSpec spec = c2paTestSpec(QString::fromLatin1(mime));
     QString error;
@@ -110,7 +111,7 @@ TEST_CASE("The writer refuses specs C2PA 2.x validators reject, and files alread
         CHECK(C2paWriter::embed("GIF89a", c2paTestSpec(QStringLiteral("image/png")), c2paTestSigner(),
                                 &error)
                   .isEmpty());
-        CHECK(error.contains(QStringLiteral("not a PNG, JPEG or WebP")));
+        CHECK(error.contains(QStringLiteral("not a PNG, JPEG, WebP or TIFF")));
     }
     SECTION("already signed") {
         const QByteArray once =

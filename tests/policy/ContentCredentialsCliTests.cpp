@@ -91,7 +91,7 @@ TEST_CASE("An inpainted photograph exports with Content Credentials c2pa-rs vali
     QPainter(&mask).fillRect(QRect(280, 290, 220, 210), Qt::white);
     REQUIRE(mask.save(session.path(QStringLiteral("mask.png"))));
 
-    for (const char* format : {"png", "jpg", "webp"}) {
+    for (const char* format : {"png", "jpg", "webp", "tiff"}) {
         const QString suffix = QLatin1String(format);
         INFO(suffix.toStdString());
         const QString out = session.path(QStringLiteral("edited.") + suffix);
@@ -120,6 +120,7 @@ TEST_CASE("An inpainted photograph exports with Content Credentials c2pa-rs vali
         if (checkInterop) {
             const QString mime = suffix == QLatin1String("png")    ? QStringLiteral("image/png")
                                  : suffix == QLatin1String("webp") ? QStringLiteral("image/webp")
+                                 : suffix == QLatin1String("tiff") ? QStringLiteral("image/tiff")
                                                                    : QStringLiteral("image/jpeg");
             const QJsonObject result = c2paRs(session, out, mime);
             const QString json = QString::fromUtf8(QJsonDocument(result).toJson());
@@ -136,9 +137,9 @@ TEST_CASE("An inpainted photograph exports with Content Credentials c2pa-rs vali
             REQUIRE(original.open(QIODevice::ReadOnly));
             QByteArray bytes = original.readAll();
             // Flip a byte of the image data, away from the manifest: near the start in PNG and
-            // JPEG (after IHDR, after the APPn segments), at the end in WebP.
-            const qsizetype at =
-                suffix == QLatin1String("webp") ? bytes.size() / 4 : bytes.size() * 3 / 4;
+            // JPEG (after IHDR, after the APPn segments), at the end in WebP and TIFF.
+            const bool atEnd = suffix == QLatin1String("webp") || suffix == QLatin1String("tiff");
+            const qsizetype at = atEnd ? bytes.size() / 4 : bytes.size() * 3 / 4;
             bytes[at] = char(bytes[at] ^ 0x5a);
             const QString tampered = session.path(QStringLiteral("tampered.") + suffix);
             QFile t(tampered);
