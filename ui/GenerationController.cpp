@@ -17,6 +17,7 @@
 #include "ui/GenerationFrameTool.h"
 
 #include <QMessageBox>
+#include <algorithm>
 
 namespace limner::ui {
 
@@ -291,12 +292,22 @@ void GenerationController::onFinished(quint64 jobId, const engine::InpaintResult
         return;
     endJob();
     m_result = result;
-    m_document.addStagingEntry(app::makeStagingEntry(m_job, m_jobFrame, m_jobMask, result));
-    m_candidateImages.clear();
     // A candidate the model's safety checker flagged is blacked out (shown as is, with a warning,
-    // only where the policy is Off) and cannot be accepted.
+    // only where the policy is Off) and cannot be accepted — nor kept in the staging history,
+    // whence it could be accepted later.
     const bool policyOff =
         app::ContentPolicy::fromSettings(app::Settings::load()).level == app::ContentPolicy::Level::Off;
+    engine::InpaintResult staged = result;
+    if (!policyOff) {
+        auto& kept = staged.candidates;
+        kept.erase(
+            std::remove_if(kept.begin(), kept.end(),
+                           [](const engine::InpaintCandidate& c) { return !c.safetyWarning.empty(); }),
+            kept.end());
+    }
+    if (!staged.candidates.empty())
+        m_document.addStagingEntry(app::makeStagingEntry(m_job, m_jobFrame, m_jobMask, staged));
+    m_candidateImages.clear();
     int flagged = 0;
     for (const engine::InpaintCandidate& candidate : result.candidates) {
         QImage image = app::ImageConvert::toLayerPixels(candidate.layer);

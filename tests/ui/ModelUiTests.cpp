@@ -1,6 +1,7 @@
 #include "app/Document.h"
 #include "app/EngineClient.h"
 #include "app/Settings.h"
+#include "tests/support/SafetyCheckerFolder.h"
 #include "ui/CandidatesPanel.h"
 #include "ui/CanvasView.h"
 #include "ui/GeneratePanel.h"
@@ -14,6 +15,7 @@
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
@@ -22,6 +24,7 @@
 #include <QTest>
 #include <QTreeWidget>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <iostream>
 
 using namespace limner;
@@ -400,4 +403,89 @@ TEST_CASE("Cancel stops a model job within a step and removes its preview", "[ui
     CHECK_FALSE(window.generation()->isRunning());
     CHECK(window.candidatesPanel()->count() == 0);
     CHECK_FALSE(window.canvas()->hasPreview());
+}
+
+TEST_CASE("a candidate the model's safety checker flags is blacked out and not accepted; with the "
+          "policy off it is shown with a warning",
+          "[ui][models][safety]") {
+    if (!app::EngineClient::modelsSupported())
+        return;
+    ScratchSettings scratch;
+    app::Settings settings = app::Settings::load();
+    settings.modelDevice = QStringLiteral("cpu");
+    settings.modelDtype = QStringLiteral("float32");
+    settings.save();
+    QTemporaryDir dir;
+    const QString model = dir.filePath(QStringLiteral("sd-with-checker"));
+    std::filesystem::copy(sdModelFolder().toStdString(), model.toStdString(),
+                          std::filesystem::copy_options::recursive);
+    tests::writeSafetyChecker(model, -1.5); // flags every picture
+
+    app::Document document;
+    app::EngineClient client;
+    REQUIRE(client.addModel(model).isEmpty());
+    ui::MainWindow window(document, client);
+    window.resize(1200, 900);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    QImage picture(96, 96, QImage::Format_RGB32);
+    picture.fill(qRgb(200, 180, 120));
+    document.reset(picture);
+    ui::GeneratePanel& panel = *window.generatePanel();
+    panel.setBackend(client.models().first().backend);
+    panel.setPrompt(QStringLiteral("a squirrel"));
+    panel.setSteps(2);
+    panel.setCandidateCount(1);
+    panel.setSeed(3);
+    auto* message = window.findChild<QLabel*>(QStringLiteral("message"));
+    auto* strip = window.candidatesPanel()->findChild<QListWidget*>();
+    REQUIRE(strip);
+
+    const auto generate = [&] {
+        QImage mask = document.mask();
+        mask.fill(0);
+        for (int y = 30; y < 62; ++y)
+            std::fill_n(mask.scanLine(y) + 34, 28, uchar(255));
+        REQUIRE(document.setMaskRegion(mask, QStringLiteral("square")));
+        QSignalSpy ended(window.generation(), &ui::GenerationController::jobEnded);
+        window.generation()->generate();
+        REQUIRE(ended.wait(240000));
+        REQUIRE(window.candidatesPanel()->count() == 1);
+    };
+    // The thumbnail's share of black pixels.
+    const auto black = [&] {
+        const QImage icon = strip->item(0)->icon().pixmap(64, 64).toImage();
+        int dark = 0, all = 0;
+        for (int y = 0; y < icon.height(); ++y)
+            for (int x = 0; x < icon.width(); ++x) {
+                const QRgb p = icon.pixel(x, y);
+                if (qAlpha(p) == 0)
+                    continue;
+                ++all;
+                dark += qRed(p) < 8 && qGreen(p) < 8 && qBlue(p) < 8;
+            }
+        return all ? double(dark) / all : 0.0;
+    };
+
+    generate(); // Standard, the default
+    INFO(message->text().toStdString());
+    CHECK(message->text().contains(QStringLiteral("flagged")));
+    CHECK(black() > 0.95);
+    const int layers = document.layerCount();
+    window.generation()->accept(0);
+    CHECK(document.layerCount() == layers);
+    CHECK(message->text().contains(QStringLiteral("not accepted")));
+    // Nor is it kept in the staging history, whence it could be accepted later.
+    CHECK(document.stagingHistory().isEmpty());
+    saveScreenshot(window, QStringLiteral("safety-flagged.png"));
+
+    settings = app::Settings::load();
+    settings.contentPolicy = QStringLiteral("off");
+    settings.save();
+    generate();
+    CHECK(message->text().contains(QStringLiteral("policy is Off")));
+    CHECK(black() < 0.5);
+    CHECK(document.stagingHistory().size() == 1);
+    window.generation()->accept(0);
+    CHECK(document.layerCount() == layers + 1);
 }
