@@ -104,6 +104,6 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_SOURCE_GENERATOR "TGZ")
 set(CPACK_SOURCE_PACKAGE_FILE_NAME "limner-${PROJECT_VERSION}")
 set(CPACK_SOURCE_IGNORE_FILES
-    "/\\\\.git/" "/\\\\.git$" "/build/" "/build-.*/" "/out/" "/\\\\.cache/" "/node_modules/"
-    "\\\\.user$" "/compile_commands\\\\.json$")
+    "/\\\\.git/" "/\\\\.git$" "/\\\\.flatpak-builder/" "/build/" "/build-.*/" "/out/"
+    "/\\\\.cache/" "/node_modules/" "\\\\.user$" "/compile_commands\\\\.json$")
 include(CPack)
