@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QLockFile>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -278,6 +279,16 @@ C2paSigner C2paSigner::loadOrCreate(const QString& dir, QString* error) {
         *error = QStringLiteral("cannot create the signing key folder %1").arg(dir);
         return {};
     }
+    // Two exports on first use (the editor and limner-cli, or two CLI runs) must not each write
+    // a key and leave one's key beside the other's certificate: one makes them, the others wait
+    // and load what it made.
+    QLockFile lock(QDir(dir).filePath(QStringLiteral(".create.lock")));
+    if (!lock.tryLock(30000)) {
+        *error = QStringLiteral("the signing key folder %1 is locked by another process").arg(dir);
+        return {};
+    }
+    if (QFileInfo::exists(keyPath) && QFileInfo::exists(certPath))
+        return fromPemFiles(certPath, keyPath, error);
     ERR_clear_error();
     EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
     if (!key) {

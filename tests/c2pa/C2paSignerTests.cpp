@@ -11,6 +11,8 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <thread>
+#include <vector>
 
 using namespace limner::app;
 using namespace limner::app::test;
@@ -77,6 +79,36 @@ TEST_CASE("loadOrCreate makes an owner-only key once and reuses it", "[c2pa]") {
     REQUIRE(second.isValid());
     CHECK(second.publicKeyDer() == first.publicKeyDer());
     CHECK(second.certificateChainDer() == first.certificateChainDer());
+}
+
+TEST_CASE("Exports starting at once on first use make one key, not a key beside another's "
+          "certificate",
+          "[c2pa]") {
+    QTemporaryDir temp;
+    const QString dir = temp.filePath(QStringLiteral("c2pa"));
+    constexpr int kThreads = 6;
+    std::vector<C2paSigner> signers(kThreads);
+    std::vector<QString> errors(kThreads);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i)
+        threads.emplace_back([&, i] {
+            signers[std::size_t(i)] = C2paSigner::loadOrCreate(dir, &errors[std::size_t(i)]);
+        });
+    for (std::thread& t : threads)
+        t.join();
+    for (int i = 0; i < kThreads; ++i) {
+        INFO(errors[std::size_t(i)].toStdString());
+        REQUIRE(signers[std::size_t(i)].isValid());
+        CHECK(signers[std::size_t(i)].publicKeyDer() == signers[0].publicKeyDer());
+    }
+    // What they left on disk loads, and is the key they all sign with.
+    QString error;
+    const C2paSigner later =
+        C2paSigner::fromPemFiles(QDir(dir).filePath(QStringLiteral("cert.pem")),
+                                 QDir(dir).filePath(QStringLiteral("key.pem")), &error);
+    INFO(error.toStdString());
+    REQUIRE(later.isValid());
+    CHECK(later.publicKeyDer() == signers[0].publicKeyDer());
 }
 
 TEST_CASE("fromPemFiles signs with the user's own certificate and key", "[c2pa]") {
