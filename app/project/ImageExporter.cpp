@@ -67,7 +67,7 @@ QImage generatedMask(const ProjectSnapshot& snapshot) {
     mask.fill(Qt::transparent);
     QPainter painter(&mask);
     for (const Layer& layer : snapshot.layers) {
-        if (layer.visible && layer.opacity > 0.0 && layer.generation.fromTrainedModel)
+        if (Provenance::showsModelPixels(layer))
             painter.drawImage(layer.offset, layer.pixels);
     }
     painter.end();

@@ -22,11 +22,14 @@ QImage flattenKeeping(const ProjectSnapshot& snapshot, Keep keep) {
 
 } // namespace
 
+bool Provenance::showsModelPixels(const Layer& layer) {
+    return layer.visible && layer.opacity > 0.0 && layer.generation.fromTrainedModel &&
+           !layer.pixels.isNull();
+}
+
 Provenance::SourceType Provenance::of(const ProjectSnapshot& snapshot) {
-    const bool anyModelLayer =
-        std::any_of(snapshot.layers.begin(), snapshot.layers.end(), [](const Layer& l) {
-            return l.visible && l.opacity > 0.0 && l.generation.fromTrainedModel;
-        });
+    const bool anyModelLayer = std::any_of(snapshot.layers.begin(), snapshot.layers.end(),
+                                           [](const Layer& l) { return showsModelPixels(l); });
     if (!anyModelLayer)
         return SourceType::None;
     const QImage all = snapshot.flatten();
@@ -90,11 +93,6 @@ QString Provenance::generationParameters(const ProjectSnapshot& snapshot) {
 }
 
 namespace {
-
-bool showsModelPixels(const Layer& layer) {
-    return layer.visible && layer.opacity > 0.0 && layer.generation.fromTrainedModel &&
-           !layer.pixels.isNull();
-}
 
 // The bounding box of the pixels that are not fully transparent, in the layer's coordinates.
 QRect opaqueBounds(const QImage& pixels) {

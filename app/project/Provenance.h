@@ -7,6 +7,7 @@
 
 namespace limner::app {
 
+struct Layer;
 struct ProjectSnapshot;
 
 // What an exported picture declares about how it was made: the IPTC digital source type
@@ -24,6 +25,9 @@ public:
     // Exact, by compositing: a model's pixels count only where they change the picture (a
     // hidden or fully covered generated layer does not).
     static SourceType of(const ProjectSnapshot& snapshot);
+    // A layer whose pixels a trained model made and that shows (visible, not transparent): what
+    // the source type, the generated regions, the models and the watermark count.
+    static bool showsModelPixels(const Layer& layer);
 
     static QString digitalSourceTypeUri(SourceType type); // empty for None
     // A complete XMP packet (UTF-8) with Iptc4xmpExt:DigitalSourceType and xmp:CreatorTool;
