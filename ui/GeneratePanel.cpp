@@ -165,6 +165,28 @@ QWidget* GeneratePanel::createDiffusionSettings() {
     m_strength->setValue(1.0);
     m_strength->setToolTip(tr("1 replaces the masked pixels; lower values keep more of them."));
 
+    // Soft inpainting: the mask's gray levels (a soft brush, a feathered selection) set how much
+    // each pixel changes; the curve bends those levels.
+    m_softMask = new QCheckBox(tr("Soft"), m_diffusion);
+    m_softMask->setObjectName(QStringLiteral("softMask"));
+    m_softMask->setToolTip(tr("The mask's strength sets how much each pixel may change: full where "
+                              "it is solid, a little where it is faint, so the fill fades into the "
+                              "picture. Off: every masked pixel is replaced."));
+    m_softCurve = new QDoubleSpinBox(m_diffusion);
+    m_softCurve->setObjectName(QStringLiteral("softCurve"));
+    m_softCurve->setRange(0.25, 4.0);
+    m_softCurve->setSingleStep(0.25);
+    m_softCurve->setDecimals(2);
+    m_softCurve->setValue(1.0);
+    m_softCurve->setPrefix(tr("curve "));
+    m_softCurve->setToolTip(tr("Strength curve: below 1 faint mask changes more, above 1 less."));
+    m_softCurve->setEnabled(false);
+    connect(m_softMask, &QCheckBox::toggled, m_softCurve, &QWidget::setEnabled);
+    auto* softRow = new QHBoxLayout;
+    softRow->setContentsMargins(0, 0, 0, 0);
+    softRow->addWidget(m_softMask);
+    softRow->addWidget(m_softCurve, 1);
+
     m_imagePromptRow = new QWidget(m_diffusion);
     m_imagePromptRow->setObjectName(QStringLiteral("imagePrompt"));
     m_imagePromptThumb = new QLabel(m_imagePromptRow);
@@ -213,6 +235,7 @@ QWidget* GeneratePanel::createDiffusionSettings() {
     form->addRow(tr("Guidance"), m_guidance);
     form->addRow(tr("Scheduler"), m_scheduler);
     form->addRow(tr("Strength"), m_strength);
+    form->addRow(tr("Mask"), softRow);
     form->addRow(tr("Image prompt"), m_imagePromptRow);
     return m_diffusion;
 }
@@ -229,6 +252,10 @@ QString GeneratePanel::negativePrompt() const {
     if (!model || !model->description.acceptsPrompt)
         return {};
     return m_negative->text().trimmed();
+}
+
+void GeneratePanel::setNegativePrompt(const QString& text) {
+    m_negative->setText(text);
 }
 
 void GeneratePanel::setModels(const QVector<app::ModelFolder>& models) {
@@ -276,6 +303,8 @@ engine::DiffusionSettings GeneratePanel::diffusionSettings() const {
     settings.guidanceScale = m_guidance->value() == m_guidance->minimum() ? -1.0 : m_guidance->value();
     settings.scheduler = m_scheduler->currentData().toString().toStdString();
     settings.strength = m_strength->value();
+    settings.softMask = m_softMask->isChecked();
+    settings.softCurve = m_softCurve->value();
     // A preview costs a decode of the latents: a handful per candidate is enough to watch.
     settings.previewEvery = std::clamp(settings.steps / 6, 1, 5);
     const app::ModelFolder* model = selectedModel();
@@ -304,6 +333,19 @@ void GeneratePanel::setScheduler(const QString& name) {
 
 void GeneratePanel::setStrength(double strength) {
     m_strength->setValue(strength);
+}
+
+void GeneratePanel::setDiffusionSettings(const engine::DiffusionSettings& settings) {
+    setSteps(settings.steps);
+    setGuidanceScale(settings.guidanceScale);
+    setScheduler(QString::fromStdString(settings.scheduler));
+    setStrength(settings.strength);
+    setSoftMask(settings.softMask, settings.softCurve);
+}
+
+void GeneratePanel::setSoftMask(bool soft, double curve) {
+    m_softMask->setChecked(soft);
+    m_softCurve->setValue(curve);
 }
 
 void GeneratePanel::setImagePrompt(const QImage& image) {
@@ -381,6 +423,10 @@ void GeneratePanel::setSeed(quint64 seed) {
     // Reusing a seed means keeping it: random is turned off.
     m_randomSeed->setChecked(false);
     m_seed->setValue(int(std::min<quint64>(seed, quint64(std::numeric_limits<int>::max()))));
+}
+
+bool GeneratePanel::softMask() const {
+    return m_softMask->isChecked();
 }
 
 int GeneratePanel::candidateCount() const {

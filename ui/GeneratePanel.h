@@ -36,6 +36,7 @@ public:
 
     QString prompt() const;
     QString negativePrompt() const;
+    void setNegativePrompt(const QString& text);
     QString backend() const; // engine backend name, e.g. "telea"
     void setBackend(const QString& name);
     // Lists these models after the classical fills (unusable ones are left out).
@@ -49,6 +50,12 @@ public:
     void setGuidanceScale(double scale);    // < 0 = the model family's default
     void setScheduler(const QString& name); // "" = the model's own
     void setStrength(double strength);
+    // Shows a job's settings again (re-run from the staging history): steps, guidance,
+    // scheduler, strength and soft mask; image prompts are left as they are.
+    void setDiffusionSettings(const engine::DiffusionSettings& settings);
+    // Soft inpainting: the mask's levels are per-pixel strength, bent by level^curve.
+    void setSoftMask(bool soft, double curve = 1.0);
+    bool softMask() const;
     // The picture that steers an unCLIP model; a null image clears it.
     void setImagePrompt(const QImage& image);
     QImage imagePrompt() const { return m_imagePrompt; }
@@ -102,6 +109,8 @@ private:
     QDoubleSpinBox* m_guidance = nullptr;
     QComboBox* m_scheduler = nullptr;
     QDoubleSpinBox* m_strength = nullptr;
+    QCheckBox* m_softMask = nullptr;
+    QDoubleSpinBox* m_softCurve = nullptr;
     QWidget* m_imagePromptRow = nullptr;
     QToolButton* m_chooseImagePrompt = nullptr;
     QToolButton* m_clearImagePrompt = nullptr;

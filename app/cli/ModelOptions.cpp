@@ -57,8 +57,8 @@ bool readInteger(const QCommandLineParser& parser, const QCommandLineOption& opt
 } // namespace
 
 void ModelOptions::addTo(QCommandLineParser& parser) {
-    parser.addOptions({model, negative, imagePrompt, steps, guidance, scheduler, strength, candidates,
-                       device, dtype, policy, confirm});
+    parser.addOptions({model, negative, imagePrompt, steps, guidance, scheduler, strength, soft,
+                       softCurve, candidates, device, dtype, policy, confirm});
 }
 
 QString ModelOptions::read(const QCommandLineParser& parser, ModelArguments& out,
@@ -67,10 +67,14 @@ QString ModelOptions::read(const QCommandLineParser& parser, ModelArguments& out
     a.modelPath = parser.isSet(model) ? parser.value(model) : defaultModel;
     const bool needsModel = parser.isSet(negative) || parser.isSet(imagePrompt) ||
                             parser.isSet(steps) || parser.isSet(guidance) || parser.isSet(scheduler) ||
-                            parser.isSet(strength) || parser.isSet(device) || parser.isSet(dtype);
+                            parser.isSet(strength) || parser.isSet(soft) || parser.isSet(softCurve) ||
+                            parser.isSet(device) || parser.isSet(dtype);
     if (needsModel && a.modelPath.isEmpty())
         return QStringLiteral("--negative, --image-prompt, --steps, --guidance, --scheduler, "
-                              "--strength, --device and --dtype need --model");
+                              "--strength, --soft, --soft-curve, --device and --dtype need --model");
+    if (parser.isSet(softCurve) && !parser.isSet(soft))
+        return QStringLiteral("--soft-curve needs --soft");
+    a.settings.softMask = parser.isSet(soft);
     a.negativePrompt = parser.value(negative);
     for (const QString& value : parser.values(imagePrompt)) {
         ModelArguments::Reference reference;
@@ -94,6 +98,7 @@ QString ModelOptions::read(const QCommandLineParser& parser, ModelArguments& out
     if (!readInteger(parser, steps, 1, 1000, a.settings.steps, error) ||
         !readNumber(parser, guidance, 0, 100, a.settings.guidanceScale, error) ||
         !readNumber(parser, strength, 0.01, 1, a.settings.strength, error) ||
+        !readNumber(parser, softCurve, 0.1, 10, a.settings.softCurve, error) ||
         !readInteger(parser, candidates, 1, 16, a.candidates, error))
         return error;
     if (parser.isSet(scheduler)) {

@@ -87,6 +87,16 @@ public:
         QStringLiteral("strength"),
         QStringLiteral("Model: 1 replaces the masked pixels, lower values keep more of them."),
         QStringLiteral("S")};
+    QCommandLineOption soft{
+        QStringLiteral("soft"),
+        QStringLiteral("Model: soft inpainting: the mask's gray levels are per-pixel strength "
+                       "(white changes fully, 50% gray about half, black not at all); without it "
+                       "the mask is made black and white.")};
+    QCommandLineOption softCurve{
+        QStringLiteral("soft-curve"),
+        QStringLiteral("Model, with --soft: the strength curve, level^G (default 1; below 1 "
+                       "strengthens light grays, above 1 weakens them)."),
+        QStringLiteral("G")};
     QCommandLineOption candidates{
         QStringLiteral("candidates"),
         QStringLiteral("Model: how many results (default 1); several are written as "

@@ -274,6 +274,7 @@ int main(int argc, char* argv[]) {
         "                     [--prompt TEXT] [--negative TEXT] [--image-prompt ref.png[:weight]]\n"
         "                     [--steps N] [--guidance G] [--seed N] [--scheduler NAME] [--strength "
         "S]\n"
+        "                     [--soft [--soft-curve G]]\n"
         "                     [--candidates N] [--device auto|cpu|cuda] [--dtype auto|float32|...]\n"
         "                     [--color-match off|stats|histogram] [--feather PX]\n"
         "  limner-cli flatten project.ora --out out.png [--quality Q]\n"
@@ -291,7 +292,8 @@ int main(int argc, char* argv[]) {
         "--model takes a folder, a model file, a repo id in the Hugging Face cache (ORG/NAME) or a\n"
         "name limner-cli models list shows.\n\n"
         "The mask is an image of the same size: white = regenerate, black = keep (colour masks are\n"
-        "converted to gray, transparent pixels count as black). Output format follows the suffix\n"
+        "converted to gray, transparent pixels count as black; with --soft its gray levels say how\n"
+        "much each pixel may change). Output format follows the suffix\n"
         "of --out: .png, .jpg, .webp or .tiff."));
     parser.addHelpOption();
     parser.addVersionOption();

@@ -3,6 +3,7 @@
 #include "engine/imaging/OpenCvBridge.h"
 
 #include <algorithm>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 namespace limner::engine::imaging {
@@ -74,6 +75,20 @@ Image invertMask(const Image& mask) {
     for (std::uint8_t& v : inverted.bytes)
         v = static_cast<std::uint8_t>(255 - v);
     return inverted;
+}
+
+Image curveMask(const Image& mask, double exponent) {
+    if (!(exponent > 0) || exponent == 1.0)
+        return mask;
+    std::uint8_t table[256];
+    for (int v = 0; v < 256; ++v) {
+        const long level = std::lround(255.0 * std::pow(v / 255.0, exponent));
+        table[v] = static_cast<std::uint8_t>(v == 0 ? 0 : std::clamp(level, 1L, 255L));
+    }
+    Image curved = mask;
+    for (std::uint8_t& v : curved.bytes)
+        v = table[v];
+    return curved;
 }
 
 bool maskIsEmpty(const Image& mask) {

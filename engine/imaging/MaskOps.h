@@ -22,6 +22,11 @@ Image shrinkMask(const Image& mask, int px);
 // 255 - value for every pixel.
 Image invertMask(const Image& mask);
 
+// Every level v becomes 255 · (v / 255)^exponent, rounded, non-zero levels staying non-zero:
+// the strength curve of soft inpainting (below 1 strengthens weak levels, above 1 weakens them).
+// exponent <= 0 or 1 returns the mask unchanged.
+Image curveMask(const Image& mask, double exponent);
+
 // True when no pixel is non-zero (also for an empty image).
 bool maskIsEmpty(const Image& mask);
 

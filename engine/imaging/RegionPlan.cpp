@@ -126,13 +126,16 @@ Rect squareUp(const Rect& wanted, const Rect& required, int canvasWidth, int can
 // The masks of a plan whose region is set. Every mask pixel that matters lies in the region
 // and the needed margin covers the reach of the masks, so computing them on the crop gives the
 // same result as on the whole canvas.
-void fillMasks(RegionPlan& plan, const Image& mask, const Sizes& sizes) {
+void fillMasks(RegionPlan& plan, const Image& mask, const Sizes& sizes,
+               const RegionPlanOptions& options) {
     plan.contextMargin = sizes.contextMargin;
     plan.denoiseGrow = sizes.denoiseGrow;
     plan.blendFeather = sizes.blendFeather;
     plan.blendGrow = sizes.blendCore;
     plan.userMask = cropImage(mask, plan.region);
-    plan.denoiseMask = softGrownMask(plan.userMask, sizes.denoiseGrow, sizes.denoiseFeather);
+    plan.denoiseMask = options.softMask
+                           ? curveMask(plan.userMask, options.softCurve)
+                           : softGrownMask(plan.userMask, sizes.denoiseGrow, sizes.denoiseFeather);
     plan.blendMask = softGrownMask(plan.userMask, sizes.blendCore, sizes.blendRamp);
     plan.colorRing = colorRingAround(plan.denoiseMask, sizes.ringWidth);
 }
@@ -152,7 +155,7 @@ RegionPlan planRegion(const Image& mask, const RegionPlanOptions& options) {
     };
     plan.region = squareUp(grown(sizes.contextMargin), grown(sizes.neededMargin), mask.width,
                            mask.height, options);
-    fillMasks(plan, mask, sizes);
+    fillMasks(plan, mask, sizes, options);
     return plan;
 }
 
@@ -163,7 +166,7 @@ RegionPlan planRegionInFrame(const Image& mask, const Rect& frame, const RegionP
     if (region.empty() || maskIsEmpty(inFrame))
         return plan;
     plan.region = region;
-    fillMasks(plan, mask, resolveSizes(inFrame, maskBounds(inFrame), options));
+    fillMasks(plan, mask, resolveSizes(inFrame, maskBounds(inFrame), options), options);
     return plan;
 }
 

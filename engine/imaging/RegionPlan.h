@@ -20,13 +20,19 @@ struct RegionPlanOptions {
     bool growToNative = true; // a region smaller than the native size takes in more context up
                               //   to that size where the canvas allows, so the model works at
                               //   its own scale instead of on an enlarged crop
+    // Soft inpainting: the mask's grey levels are per-pixel strength. The denoise mask is then
+    // the user's mask through curveMask(softCurve), not grown: the fill changes each pixel as
+    // much as its level says, and nothing outside the mask.
+    bool softMask = false;
+    double softCurve = 1.0;
 };
 
 // Everything the compositing path needs for one request, all masks region-sized.
 struct RegionPlan {
     Rect region;       // the crop, in canvas pixels; also where the candidate layers sit
     Image userMask;    // the user's mask inside the region
-    Image denoiseMask; // given to the fill: the user's mask grown and feathered outwards
+    Image denoiseMask; // given to the fill: the user's mask grown and feathered outwards (soft
+                       //   inpainting: the user's levels through the strength curve)
     Image blendMask;   // the candidate's alpha: smaller than the denoise mask, soft edge;
                        //   255 on every pixel of the user's mask
     Image colorRing;   // known pixels just outside the denoise mask, for colour match

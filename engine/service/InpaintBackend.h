@@ -12,9 +12,10 @@ namespace limner::engine {
 
 // The size a backend wants to work at.
 struct BackendGeometry {
-    int nativeWidth = 0;  // the crop is resized to this before fill() and back after it;
-    int nativeHeight = 0; //   0 = the backend takes the region at its own size
-    int alignment = 1;    // the region's sides are rounded up to a multiple of this (canvas px)
+    int nativeWidth = 0;   // the crop is resized to this before fill() and back after it;
+    int nativeHeight = 0;  //   0 = the backend takes the region at its own size
+    int alignment = 1;     // the region's sides are rounded up to a multiple of this (canvas px)
+    bool softMask = false; // takes a soft mask's levels as per-pixel strength (DiffusionSettings)
 };
 
 // One candidate's worth of work for a backend.

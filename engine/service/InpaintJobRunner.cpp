@@ -54,6 +54,8 @@ imaging::RegionPlan InpaintJobRunner::planRegion(const InpaintRequest& request,
     options.nativeWidth = geometry.nativeWidth;
     options.nativeHeight = geometry.nativeHeight;
     options.alignment = geometry.alignment;
+    options.softMask = request.diffusion.softMask && geometry.softMask;
+    options.softCurve = request.diffusion.softCurve;
     const std::vector<Rect>& frames = request.outpaint.frames;
     return frames.empty() ? imaging::planRegion(request.mask, options)
                           : imaging::planRegionInFrame(request.mask, frames.front(), options);

@@ -43,9 +43,14 @@ struct ImagePrompt {
 // The settings of a diffusion model's run; classical fills ignore them.
 struct DiffusionSettings {
     int steps = 30;
-    double guidanceScale = -1;   // classifier-free guidance; < 0 = the family's default
-    std::string scheduler;       // "" = the model's own; see ml::SchedulerChoice for the names
-    double strength = 1.0;       // below 1 the masked pixels are noised, not replaced
+    double guidanceScale = -1; // classifier-free guidance; < 0 = the family's default
+    std::string scheduler;     // "" = the model's own; see ml::SchedulerChoice for the names
+    double strength = 1.0;     // below 1 the masked pixels are noised, not replaced
+    // Soft inpainting (differential diffusion): the mask's grey levels say how much each pixel
+    // changes (255 fully, 0 not at all), through the curve level^softCurve; off, the mask is a
+    // region grown and feathered as CompositeSettings says.
+    bool softMask = false;
+    double softCurve = 1.0;
     std::string device = "auto"; // "auto" (CUDA when libtorch has it), "cpu", "cuda"
     std::string dtype = "auto";  // "auto" (float16 on CUDA, float32 on CPU), "float32", …
     std::vector<ImagePrompt> imagePrompts;

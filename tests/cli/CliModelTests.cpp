@@ -313,6 +313,76 @@ TEST_CASE("limner-cli refuses bad model folders and options in one line", "[cli]
     requireCleanFailure(runCli(imagePromptOnSd), out, QStringLiteral("image prompts"));
 }
 
+// limner-mini (trained) on a picture of its world rather than a random model on a photograph:
+// the claim is about how much the picture changes, which only an autoencoder that reconstructs
+// the picture can show.
+TEST_CASE("limner-cli inpaint --soft reads the mask's gray levels as how much to change",
+          "[cli][model][soft]") {
+    QTemporaryDir dir;
+    REQUIRE(dir.isValid());
+    QImage original(256, 192, QImage::Format_RGB32);
+    original.fill(qRgb(40, 80, 220));
+    const QString picture = dir.filePath(QStringLiteral("blue.png"));
+    REQUIRE(original.save(picture));
+    const auto maskOf = [&](int level, const QString& name) {
+        QImage mask(original.size(), QImage::Format_Grayscale8);
+        mask.fill(Qt::black);
+        QPainter painter(&mask);
+        painter.fillRect(kHole, QColor(level, level, level));
+        painter.end();
+        const QString path = dir.filePath(name);
+        REQUIRE(mask.save(path));
+        return path;
+    };
+    const QString white = maskOf(255, QStringLiteral("white.png"));
+    const QString faint = maskOf(60, QStringLiteral("faint.png"));
+    const auto inpaint = [&](const QString& mask, const QString& name, const QStringList& extra) {
+        const QString out = dir.filePath(name);
+        QStringList args = inpaintArgs(QStringLiteral(LIMNER_MINI_DIR), mask, out);
+        args.replace(args.indexOf(QStringLiteral("3")), QStringLiteral("20"));
+        args.replace(args.indexOf(coffee()), picture);
+        args << QStringLiteral("--prompt") << QStringLiteral("a red circle") << QStringLiteral("--seed")
+             << QStringLiteral("5") << extra;
+        const Run run = runCli(args);
+        INFO("stderr: " << run.err.toStdString());
+        REQUIRE(run.exitCode == 0);
+        return QImage(out).convertToFormat(QImage::Format_RGB32);
+    };
+    const auto meanChange = [&](const QImage& image) {
+        double sum = 0;
+        for (int y = kHole.top(); y <= kHole.bottom(); ++y) {
+            for (int x = kHole.left(); x <= kHole.right(); ++x) {
+                const QRgb a = image.pixel(x, y), b = original.pixel(x, y);
+                sum += std::abs(qRed(a) - qRed(b)) + std::abs(qGreen(a) - qGreen(b)) +
+                       std::abs(qBlue(a) - qBlue(b));
+            }
+        }
+        return sum / (3.0 * kHole.width() * kHole.height());
+    };
+    const QStringList soft{QStringLiteral("--soft")};
+    const QImage full = inpaint(white, QStringLiteral("full.png"), soft);
+    const QImage weak = inpaint(faint, QStringLiteral("weak.png"), soft);
+    const QImage hard = inpaint(faint, QStringLiteral("hard.png"), {});
+    const QImage hardWhite = inpaint(white, QStringLiteral("hard-white.png"), {});
+    INFO("mean |change| in the hole: white mask " << meanChange(full) << ", 24% gray "
+                                                  << meanChange(weak));
+    // A faint mask changes the hole a little; a white one repaints it.
+    CHECK(meanChange(weak) < 0.5 * meanChange(full));
+    CHECK(meanChange(weak) > 0.0);
+    // Nothing outside the mask changes.
+    CHECK(changedPixels(weak, original, kHole, false) == 0);
+    CHECK(changedPixels(full, original, kHole, false) == 0);
+    // Without --soft any gray counts as masked, as it always did.
+    CHECK(hard == hardWhite);
+    CHECK(hard != weak);
+
+    const QString out = dir.filePath(QStringLiteral("refused.png"));
+    QStringList curveAlone = inpaintArgs(QStringLiteral(LIMNER_MINI_DIR), faint, out);
+    curveAlone.replace(curveAlone.indexOf(coffee()), picture);
+    curveAlone << QStringLiteral("--soft-curve") << QStringLiteral("2");
+    requireCleanFailure(runCli(curveAlone), out, QStringLiteral("--soft-curve needs --soft"));
+}
+
 TEST_CASE("limner-cli does not write a candidate the model's safety checker flags, unless the "
           "policy is off",
           "[cli][model][safety]") {

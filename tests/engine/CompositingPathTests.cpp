@@ -256,3 +256,32 @@ TEST_CASE("colour match moves a shifted fill towards its surroundings", "[compos
             if (plan.denoiseMask.pixel(x, y)[0] == 0)
                 REQUIRE(std::equal(matched.pixel(x, y), matched.pixel(x, y) + 3, crop.pixel(x, y)));
 }
+
+TEST_CASE("with a soft mask the fill gets the user's levels through the curve, not a grown region",
+          "[region][soft]") {
+    // A feathered disc: levels from 255 in the middle down to faint at its rim.
+    const Image mask = featherMask(discMask(300, 200, 150, 100, 40), 12);
+    RegionPlanOptions options;
+    options.softMask = true;
+    const RegionPlan soft = planRegion(mask, options);
+    const RegionPlan hard = planRegion(mask, {});
+    REQUIRE(!soft.region.empty());
+    CHECK(soft.region == hard.region);
+    // Curve 1: the denoise mask is the user's mask itself, faint levels and all.
+    CHECK(soft.denoiseMask.bytes == soft.userMask.bytes);
+    // Without Soft it reaches past the mask, fully on.
+    CHECK(maskArea(hard.denoiseMask) > maskArea(hard.userMask));
+    // The curve bends the levels: above 1 faint levels get fainter, never zero; 0 stays 0.
+    options.softCurve = 2.0;
+    const RegionPlan bent = planRegion(mask, options);
+    int fainter = 0, wrong = 0;
+    for (std::size_t i = 0; i < bent.denoiseMask.bytes.size(); ++i) {
+        const int before = soft.denoiseMask.bytes[i], after = bent.denoiseMask.bytes[i];
+        wrong += (before == 0) != (after == 0) || after > before;
+        fainter += after < before;
+    }
+    CHECK(wrong == 0);
+    CHECK(fainter > 0);
+    CHECK(curveMask(mask, 0.5).bytes != mask.bytes);
+    CHECK(curveMask(mask, 1.0).bytes == mask.bytes);
+}

@@ -15,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <iostream>
 
 using namespace limner;
@@ -76,12 +77,20 @@ public:
     ui::GeneratePanel& panel() { return *m_window.generatePanel(); }
 
     QImage generate(const QImage& picture, const QRect& hole, const QString& prompt) {
-        m_document.reset(picture);
-        QImage mask = m_document.mask();
+        QImage mask(picture.size(), QImage::Format_Grayscale8);
         mask.fill(0);
         for (int y = hole.top(); y <= hole.bottom(); ++y)
             std::fill_n(mask.scanLine(y) + hole.left(), hole.width(), uchar(255));
+        return generate(picture, mask, prompt);
+    }
+
+    // mask: Format_Grayscale8, the picture's size.
+    QImage generate(const QImage& picture, const QImage& mask, const QString& prompt,
+                    const QString& screenshot = {}) {
+        m_document.reset(picture);
         REQUIRE(m_document.setMaskRegion(mask, QStringLiteral("hole")));
+        if (!screenshot.isEmpty())
+            saveScreenshot(screenshot);
         panel().setPrompt(prompt);
         panel().setSeed(5);
         panel().setCandidateCount(1);
@@ -92,6 +101,14 @@ public:
         REQUIRE(m_window.candidatesPanel()->count() == 1);
         m_window.generation()->accept(0);
         return m_document.flatten().convertToFormat(QImage::Format_RGB32);
+    }
+
+    void saveScreenshot(const QString& name) {
+        const QString dir = QStringLiteral(LIMNER_BINARY_DIR "/screenshots");
+        QDir().mkpath(dir);
+        QCoreApplication::sendPostedEvents();
+        QTest::qWait(50);
+        REQUIRE(m_window.grab().save(dir + QLatin1Char('/') + name));
     }
 
 private:
@@ -162,5 +179,41 @@ TEST_CASE("limner-mini with an empty prompt erases an object into the wall behin
               << int(100 * copied) << " % yellow or orange\n";
     CHECK(blue >= 0.8);
     CHECK(copied <= 0.1);
+    CHECK(result.copy(0, 0, 256, 40) == picture.copy(0, 0, 256, 40));
+}
+
+TEST_CASE("with Soft on, the mask's strength sets how much of the picture the fill changes",
+          "[ui][models][mini][soft]") {
+    if (!app::EngineClient::modelsSupported())
+        return;
+    EditorOnMini editor;
+    editor.panel().setSoftMask(true);
+    CHECK(editor.panel().diffusionSettings().softMask);
+    // A blue picture; a 96 × 48 mask whose left half is faint (20 %) and right half solid.
+    QImage picture(256, 192, QImage::Format_RGB32);
+    picture.fill(qRgb(40, 80, 220));
+    QImage mask(picture.size(), QImage::Format_Grayscale8);
+    mask.fill(0);
+    const QRect faint(80, 72, 48, 48), solid(128, 72, 48, 48);
+    for (int y = faint.top(); y <= faint.bottom(); ++y) {
+        std::fill_n(mask.scanLine(y) + faint.left(), faint.width(), uchar(51));
+        std::fill_n(mask.scanLine(y) + solid.left(), solid.width(), uchar(255));
+    }
+    const QImage result = editor.generate(picture, mask, QStringLiteral("a red circle"),
+                                          QStringLiteral("soft-mask-overlay.png"));
+    editor.saveScreenshot(QStringLiteral("soft-mask-result.png"));
+    const auto meanChange = [&](const QRect& r) {
+        double sum = 0;
+        for (int y = r.top(); y <= r.bottom(); ++y)
+            for (int x = r.left(); x <= r.right(); ++x) {
+                const QRgb a = result.pixel(x, y), b = picture.pixel(x, y);
+                sum += std::abs(qRed(a) - qRed(b)) + std::abs(qGreen(a) - qGreen(b)) +
+                       std::abs(qBlue(a) - qBlue(b));
+            }
+        return sum / (3.0 * r.width() * r.height());
+    };
+    std::cout << "soft mask in the editor: mean |change| " << meanChange(faint) << " where faint, "
+              << meanChange(solid) << " where solid\n";
+    CHECK(meanChange(faint) < 0.5 * meanChange(solid));
     CHECK(result.copy(0, 0, 256, 40) == picture.copy(0, 0, 256, 40));
 }

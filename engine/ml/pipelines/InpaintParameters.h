@@ -23,6 +23,9 @@ struct InpaintParameters {
     std::string scheduler;
     int candidates = 1;
     double eta = 0.0; // DDIM only
+    // false: the mask is binarised at 0.5. true: its grey levels are per-pixel strength
+    // (differential diffusion, see DenoisingLoop): 1 regenerates, 0 keeps, 0.3 changes a little.
+    bool softMask = false;
 
     // Kandinsky 2.2 (unCLIP) only: the prior stage and image prompts.
     int priorSteps = 25;

@@ -10,6 +10,7 @@ namespace limner::engine::ml {
 struct InpaintTensors {
     at::Tensor image; // [1, 3, H, W] float RGB in [0, 1]; H and W multiples of sizeMultiple()
     at::Tensor mask;  // [1, 1, H, W] float in [0, 1]: 1 (white) = repaint, 0 = keep; binarised at 0.5
+                      // unless InpaintParameters::softMask
 
     // Injected randomness (reference runs, "same noise, other prompt"): undefined = drawn from
     // the seed. initialNoise [candidates, latent channels, h, w] (before init_noise_sigma);

@@ -2,6 +2,7 @@
 
 #include "engine/ml/nn/Conv2d.h"
 #include "engine/ml/pipelines/CandidateNoise.h"
+#include "engine/ml/pipelines/DenoisingLoop.h"
 #include "engine/ml/pipelines/LatentPreview.h"
 #include "engine/ml/pipelines/PipelineFolder.h"
 #include "engine/ml/pipelines/PipelineStopwatch.h"
@@ -12,17 +13,33 @@
 
 namespace limner::engine::ml {
 
+namespace {
+
+// A pixel of the keep mask is cleared when the hole holds the pixel at one of these offsets
+// from it (diffusers' prepare_mask).
+constexpr int kErodeOffsets[][2] = {{0, 0}, {1, 0}, {0, 1}, {1, 1}, {-1, 0}, {0, -1}, {-1, -1}};
+
+} // namespace
+
 at::Tensor KandinskyInpaintPipeline::erodeKeepMask(const at::Tensor& keep) {
     const std::int64_t h = keep.size(2), w = keep.size(3);
     const at::Tensor hole =
         at::constant_pad_nd((keep.slice(1, 0, 1) == 0).to(keep.scalar_type()), {1, 1, 1, 1});
-    // A pixel is cleared when the hole holds the pixel at one of these offsets from it.
-    static const int offsets[][2] = {{0, 0}, {1, 0}, {0, 1}, {1, 1}, {-1, 0}, {0, -1}, {-1, -1}};
     at::Tensor cleared = at::zeros_like(keep.slice(1, 0, 1));
-    for (const auto& o : offsets)
+    for (const auto& o : kErodeOffsets)
         cleared = at::maximum(cleared,
                               hole.slice(2, 1 + o[0], 1 + o[0] + h).slice(3, 1 + o[1], 1 + o[1] + w));
     return keep * (1 - cleared);
+}
+
+at::Tensor KandinskyInpaintPipeline::growRepaintMask(const at::Tensor& repaint) {
+    const std::int64_t h = repaint.size(2), w = repaint.size(3);
+    const at::Tensor padded = at::constant_pad_nd(repaint.slice(1, 0, 1), {1, 1, 1, 1});
+    at::Tensor grown = at::zeros_like(repaint.slice(1, 0, 1));
+    for (const auto& o : kErodeOffsets)
+        grown = at::maximum(grown,
+                            padded.slice(2, 1 + o[0], 1 + o[0] + h).slice(3, 1 + o[1], 1 + o[1] + w));
+    return grown;
 }
 
 namespace {
@@ -206,32 +223,22 @@ Status KandinskyInpaintPipeline::runImpl(const InpaintTensors& in, const Inpaint
     if (cancelled(callbacks))
         return Status::cancelled();
 
-    std::unique_ptr<Scheduler> scheduler;
-    if (Status s = SchedulerChoice::create(m_schedulerConfig, m_schedulerSource, p.scheduler, p.eta,
-                                           scheduler);
-        !s)
-        return s;
-    if (Status s = scheduler->setTimesteps(p.steps); !s)
+    DenoisingLoop loop;
+    if (Status s = loop.prepare(m_schedulerConfig, m_schedulerSource, p); !s)
         return s;
     const bool learnedVariance = SchedulerChoice::usesLearnedVariance(m_schedulerConfig, p.scheduler);
-    const at::Tensor timesteps = scheduler->timesteps();
-    const int total = static_cast<int>(timesteps.size(0));
-    // Kandinsky's pipeline has no strength; it is applied as in SD's (img2img inside the mask).
-    const int kept = std::min(static_cast<int>(p.steps * p.strength), p.steps);
-    const int first = std::max(p.steps - kept, 0);
-    if (first >= total)
-        return Status::badInput("strength " + std::to_string(p.strength) + " with " +
-                                std::to_string(p.steps) +
-                                " steps leaves no step to run; raise the strength or the steps");
-    const bool fullStrength = p.strength >= 1.0;
 
-    // The image in [-1, 1], MoVQ-encoded without quantisation; the keep mask (1 = keep) on the
-    // latent grid, eroded; the masked image formed in latent space.
+    // The image in [-1, 1], MoVQ-encoded without quantisation; the strength map (the binarised
+    // mask, or a soft mask's grey levels) on the latent grid, grown as diffusers erodes its keep
+    // mask; the masked image formed in latent space.
     const at::Tensor imageLatents =
         m_movq.encode((in.image.to(dev, at::kFloat) * 2 - 1).to(m_movqDtype)).to(at::kFloat);
     const std::int64_t h = imageLatents.size(2), w = imageLatents.size(3);
-    const at::Tensor keepPixels = 1 - (in.mask.to(dev, at::kFloat) >= 0.5).to(at::kFloat);
-    const at::Tensor keep = erodeKeepMask(at::upsample_nearest2d(keepPixels, {h, w})).to(opts);
+    const at::Tensor pixelMask = in.mask.to(dev, at::kFloat);
+    const at::Tensor repaint = p.softMask ? pixelMask : (pixelMask >= 0.5).to(at::kFloat);
+    const at::Tensor strength = growRepaintMask(at::upsample_nearest2d(repaint, {h, w})).to(opts);
+    loop.setRegion(strength, imageLatents, DenoisingLoop::Reimpose::Always);
+    const at::Tensor keep = 1 - loop.changeMask();
     const at::Tensor maskedImage = imageLatents * keep;
     const at::Tensor unetKeep = keep.repeat({guided ? 2 * n : n, 1, 1, 1});
     const at::Tensor unetMasked = maskedImage.repeat({guided ? 2 * n : n, 1, 1, 1});
@@ -252,22 +259,21 @@ Status KandinskyInpaintPipeline::runImpl(const InpaintTensors& in, const Inpaint
     } else {
         initialNoise = noise.draw({c, h, w}).to(opts);
     }
-    at::Tensor latents = fullStrength ? initialNoise * scheduler->initNoiseSigma()
-                                      : scheduler->addNoise(imageLatents, initialNoise,
-                                                            timesteps.slice(0, first, first + 1));
-    const at::Tensor deviceTimesteps = timesteps.to(dev);
-    // The known region is re-noised with the initial noise before init_noise_sigma: diffusers
-    // uses the scaled copy, which is the same for DDPM/DDIM (sigma 1) but wrong by that factor
-    // for the sigma-parameterised samplers.
-    for (int i = first; i < total; ++i) {
-        if (cancelled(callbacks))
-            return Status::cancelled();
-        at::Tensor x = guided ? at::cat({latents, latents}) : latents;
+    const std::int64_t batch = guided ? 2 * n : n;
+    const DenoisingLoop::Predict predict = [&](const at::Tensor& scaled, const at::Tensor& t,
+                                               const at::Tensor& hole) {
         // Kandinsky's pipeline omits scale_model_input; it is the identity for DDPM/DDIM and
         // needed for Euler-type samplers.
-        x = at::cat({scheduler->scaleModelInput(x, i), unetMasked, unetKeep}, 1);
-        at::Tensor prediction =
-            m_unet.forward(x.to(dtype()), deviceTimesteps[i], at::Tensor(), embeds).to(at::kFloat);
+        at::Tensor x;
+        if (loop.isSoft()) {
+            const at::Tensor keepNow = 1 - hole;
+            x = at::cat({scaled, (imageLatents * keepNow).repeat({batch, 1, 1, 1}),
+                         keepNow.repeat({batch, 1, 1, 1})},
+                        1);
+        } else {
+            x = at::cat({scaled, unetMasked, unetKeep}, 1);
+        }
+        at::Tensor prediction = m_unet.forward(x.to(dtype()), t, at::Tensor(), embeds).to(at::kFloat);
         if (guided) {
             const auto parts = prediction.split(c, 1);
             const auto noiseHalves = parts[0].chunk(2);
@@ -276,36 +282,17 @@ Status KandinskyInpaintPipeline::runImpl(const InpaintTensors& in, const Inpaint
             prediction =
                 parts.size() > 1 ? at::cat({guidedNoise, parts[1].chunk(2)[1]}, 1) : guidedNoise;
         }
-        if (!learnedVariance)
-            prediction = prediction.slice(1, 0, c);
-        const at::Tensor stepNoise =
-            scheduler->drawsNoise(i) ? noise.draw({c, h, w}).to(opts) : at::Tensor();
-        SchedulerStep step;
-        if (Status s = scheduler->step(prediction, i, latents, stepNoise, step); !s)
-            return s;
-        const at::Tensor known = i + 1 < total ? scheduler->addNoise(imageLatents, initialNoise,
-                                                                     timesteps.slice(0, i + 1, i + 2))
-                                               : imageLatents;
-        latents = keep * known + (1 - keep) * step.prevSample;
-        if (trace)
-            trace->latentsPerStep.push_back(latents);
-        if (callbacks.progress) {
-            InpaintProgress progress;
-            progress.step = i - first + 1;
-            progress.total = total - first;
-            if (callbacks.previewEvery > 0 && progress.step % callbacks.previewEvery == 0) {
-                const at::Tensor predicted =
-                    step.predOriginalSample.defined()
-                        ? keep * imageLatents + (1 - keep) * step.predOriginalSample
-                        : latents;
-                progress.preview = preview.render(predicted);
-            }
-            callbacks.progress(progress);
-        }
-    }
+        return learnedVariance ? prediction : prediction.slice(1, 0, c);
+    };
+    // The loop re-imposes the known region after every step, the last one included, so the
+    // latents decoded hold the encoded picture wherever nothing was to change.
+    at::Tensor latents;
+    if (Status s = loop.run(p, callbacks, noise, initialNoise, predict,
+                            preview.isFitted() ? &preview : nullptr, trace, latents);
+        !s)
+        return s;
     out.timings.denoise = clock.lap(latents);
 
-    latents = keep * imageLatents + (1 - keep) * latents;
     const at::Tensor decoded = m_movq.decode(latents.to(m_movqDtype), true);
     out.decoded = decoded;
     out.images = (decoded.to(at::kFloat) * 0.5 + 0.5).clamp(0, 1).to(at::kCPU);

@@ -19,7 +19,8 @@ class PipelineFolder;
 // after every step and before the MoVQ decode.
 // Mask: the user's 1 = repaint is binarised and inverted (1 = keep), resized to the latent grid
 // and the keep region eroded as diffusers' prepare_mask does; UNet input [latents, masked image
-// latents, mask].
+// latents, mask]. A soft mask (InpaintParameters::softMask) is grown the same way and steers
+// the re-imposition per pixel (DenoisingLoop); the UNet's mask is where it is above 0.
 class KandinskyInpaintPipeline : public InpaintPipeline {
 public:
     static Status load(const PipelineFolder& folder, c10::Device device, c10::ScalarType dtype,
@@ -28,6 +29,9 @@ public:
     // it is 0, the neighbours above, left, above-left, below, right and below-right become 0 too.
     // limner-train prepares the decoder's training masks with it.
     static at::Tensor erodeKeepMask(const at::Tensor& keep);
+    // The same on a repaint (strength) map in [0, 1], 1 = repaint: each pixel takes the largest
+    // strength at those offsets. On a binary map it is 1 - erodeKeepMask(1 - repaint).
+    static at::Tensor growRepaintMask(const at::Tensor& repaint);
 
     Family family() const override { return Family::Kandinsky22; }
     const char* familyName() const override { return "Kandinsky 2.2"; }

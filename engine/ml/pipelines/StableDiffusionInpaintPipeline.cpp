@@ -2,6 +2,7 @@
 
 #include "engine/ml/nn/Conv2d.h"
 #include "engine/ml/pipelines/CandidateNoise.h"
+#include "engine/ml/pipelines/DenoisingLoop.h"
 #include "engine/ml/pipelines/LatentPreview.h"
 #include "engine/ml/pipelines/PipelineFolder.h"
 #include "engine/ml/pipelines/PipelineStopwatch.h"
@@ -152,31 +153,21 @@ Status StableDiffusionInpaintPipeline::runImpl(const InpaintTensors& in, const I
     if (cancelled(callbacks))
         return Status::cancelled();
 
-    std::unique_ptr<Scheduler> scheduler;
-    if (Status s = SchedulerChoice::create(m_schedulerConfig, m_schedulerSource, p.scheduler, p.eta,
-                                           scheduler);
-        !s)
+    DenoisingLoop loop;
+    if (Status s = loop.prepare(m_schedulerConfig, m_schedulerSource, p); !s)
         return s;
-    if (Status s = scheduler->setTimesteps(p.steps); !s)
-        return s;
-    const at::Tensor timesteps = scheduler->timesteps();
-    const int total = static_cast<int>(timesteps.size(0));
-    // get_timesteps: strength keeps the last int(steps · strength) steps.
-    const int kept = std::min(static_cast<int>(p.steps * p.strength), p.steps);
-    const int first = std::max(p.steps - kept, 0);
-    if (first >= total)
-        return Status::badInput("strength " + std::to_string(p.strength) + " with " +
-                                std::to_string(p.steps) +
-                                " steps leaves no step to run; raise the strength or the steps");
     const bool fullStrength = p.strength >= 1.0;
 
-    // Image and mask (1 = repaint), the masked image in pixel space, both encoded.
+    // Image and mask (1 = repaint; a soft mask's grey levels are per-pixel strength, otherwise
+    // it is binarised), the masked image in pixel space, both encoded.
     const std::int64_t f = m_vae.downFactor();
     const std::int64_t h = in.image.size(2) / f, w = in.image.size(3) / f;
     const at::Tensor image = in.image.to(dev, at::kFloat) * 2 - 1;
-    const at::Tensor mask = (in.mask.to(dev, at::kFloat) >= 0.5).to(at::kFloat);
-    const at::Tensor maskedImage = image * (mask < 0.5);
-    const at::Tensor maskLatent = at::upsample_nearest2d(mask, {h, w}).to(opts);
+    const at::Tensor pixelMask = in.mask.to(dev, at::kFloat);
+    const at::Tensor mask = p.softMask ? pixelMask : (pixelMask >= 0.5).to(at::kFloat);
+    const at::Tensor maskedImage = image * (p.softMask ? mask <= 0 : mask < 0.5);
+    const at::Tensor strength = at::upsample_nearest2d(mask, {h, w}).to(opts);
+    const bool soft = ((strength > 0) & (strength < 1)).any().item<bool>();
     at::Tensor maskedLatents;
     if (nineChannels) {
         const at::Tensor vaeNoise =
@@ -184,7 +175,7 @@ Status StableDiffusionInpaintPipeline::runImpl(const InpaintTensors& in, const I
         maskedLatents = sampleLatents(m_vae, maskedImage.to(m_vaeDtype), vaeNoise).to(opts);
     }
     at::Tensor imageLatents;
-    if (!nineChannels || !fullStrength)
+    if (!nineChannels || !fullStrength || soft)
         imageLatents =
             sampleLatents(m_vae, image.to(m_vaeDtype), noise.drawShared({1, c, h, w})).to(opts);
     LatentPreview preview;
@@ -204,58 +195,43 @@ Status StableDiffusionInpaintPipeline::runImpl(const InpaintTensors& in, const I
     } else {
         initialNoise = noise.draw({c, h, w}).to(opts);
     }
-    const at::Tensor deviceTimesteps = timesteps.to(dev);
-    at::Tensor latents = fullStrength ? initialNoise * scheduler->initNoiseSigma()
-                                      : scheduler->addNoise(imageLatents, initialNoise,
-                                                            timesteps.slice(0, first, first + 1));
+    // A 9-channel UNet keeps a binary mask's known region through its mask input; a 4-channel
+    // one only sees latents, so the known region is re-imposed after every step.
+    loop.setRegion(strength, imageLatents,
+                   nineChannels ? DenoisingLoop::Reimpose::WhenSoft : DenoisingLoop::Reimpose::Always);
     at::Tensor unetMask, unetMasked;
     if (nineChannels) {
-        unetMask = maskLatent.repeat({guided ? 2 * n : n, 1, 1, 1});
+        unetMask = loop.changeMask().repeat({guided ? 2 * n : n, 1, 1, 1});
         unetMasked = maskedLatents.repeat({guided ? 2 * n : n, 1, 1, 1});
         if (trace) {
             trace->maskLatent = unetMask;
             trace->maskedImageLatents = unetMasked;
         }
     }
-
-    for (int i = first; i < total; ++i) {
-        if (cancelled(callbacks))
-            return Status::cancelled();
-        at::Tensor x = guided ? at::cat({latents, latents}) : latents;
-        x = scheduler->scaleModelInput(x, i);
-        if (nineChannels)
-            x = at::cat({x, unetMask, unetMasked}, 1);
-        at::Tensor prediction =
-            m_unet.forward(x.to(dtype()), deviceTimesteps[i], embeds, at::Tensor()).to(at::kFloat);
+    const std::int64_t batch = guided ? 2 * n : n;
+    const DenoisingLoop::Predict predict = [&](const at::Tensor& scaled, const at::Tensor& t,
+                                               const at::Tensor& hole) {
+        at::Tensor x = scaled;
+        if (nineChannels && loop.isSoft()) {
+            // The masked image's encoding where the picture is free now, the picture's elsewhere
+            // (encoding the masked picture again at every step would cost a VAE pass each).
+            const at::Tensor masked = hole * maskedLatents + (1 - hole) * imageLatents;
+            x = at::cat({scaled, hole.repeat({batch, 1, 1, 1}), masked.repeat({batch, 1, 1, 1})}, 1);
+        } else if (nineChannels) {
+            x = at::cat({scaled, unetMask, unetMasked}, 1);
+        }
+        at::Tensor prediction = m_unet.forward(x.to(dtype()), t, embeds, at::Tensor()).to(at::kFloat);
         if (guided) {
             const auto halves = prediction.chunk(2);
             prediction = halves[0] + p.guidanceScale * (halves[1] - halves[0]);
         }
-        const at::Tensor stepNoise =
-            scheduler->drawsNoise(i) ? noise.draw({c, h, w}).to(opts) : at::Tensor();
-        SchedulerStep step;
-        if (Status s = scheduler->step(prediction, i, latents, stepNoise, step); !s)
-            return s;
-        latents = step.prevSample;
-        if (!nineChannels) {
-            const at::Tensor known =
-                i + 1 < total
-                    ? scheduler->addNoise(imageLatents, initialNoise, timesteps.slice(0, i + 1, i + 2))
-                    : imageLatents;
-            latents = (1 - maskLatent) * known + maskLatent * latents;
-        }
-        if (trace)
-            trace->latentsPerStep.push_back(latents);
-        if (callbacks.progress) {
-            InpaintProgress progress;
-            progress.step = i - first + 1;
-            progress.total = total - first;
-            if (callbacks.previewEvery > 0 && progress.step % callbacks.previewEvery == 0)
-                progress.preview = preview.render(
-                    step.predOriginalSample.defined() ? step.predOriginalSample : latents);
-            callbacks.progress(progress);
-        }
-    }
+        return prediction;
+    };
+    at::Tensor latents;
+    if (Status s = loop.run(p, callbacks, noise, initialNoise, predict,
+                            preview.isFitted() ? &preview : nullptr, trace, latents);
+        !s)
+        return s;
     out.timings.denoise = clock.lap(latents);
 
     const at::Tensor decoded = m_vae.decode((latents / m_vae.scalingFactor()).to(m_vaeDtype));

@@ -173,8 +173,12 @@ std::string ModelBackend::label() const {
     return labelFor(m_description);
 }
 
+BackendGeometry ModelBackend::geometryFor(const ModelDescription& description) {
+    return {description.nativeSize, description.nativeSize, description.sizeMultiple, true};
+}
+
 BackendGeometry ModelBackend::geometry() const {
-    return {m_description.nativeSize, m_description.nativeSize, m_description.sizeMultiple};
+    return geometryFor(m_description);
 }
 
 int ModelBackend::stepsPerCandidate(const InpaintRequest& request) const {
@@ -266,6 +270,7 @@ Status ModelBackend::fill(const FillInput& input, StepMonitor& monitor, Image& f
     p.guidanceScale = JobEstimator::guidanceScale(m_description.family, request);
     p.seed = input.seed;
     p.strength = settings.strength;
+    p.softMask = settings.softMask;
     p.scheduler = settings.scheduler;
     p.candidates = estimate.batch;
     p.textWeight = settings.textWeight;

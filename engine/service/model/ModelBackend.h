@@ -46,6 +46,8 @@ public:
     // "model:" + folder: how requests name a model backend.
     static std::string nameFor(const std::string& folder);
     static std::string labelFor(const ModelDescription& description);
+    // The region geometry of a model: its native size and size multiple; it takes soft masks.
+    static BackendGeometry geometryFor(const ModelDescription& description);
 
 private:
     class Loaded;
