@@ -284,7 +284,7 @@ void EngineClient::removeModel(const QString& folder) {
         return;
     for (auto it = removed; it != m_models.end(); ++it) {
         if (!it->backend.isEmpty())
-            m_engine->release(it->backend.toStdString());
+            m_engine->removeModel(it->backend.toStdString());
     }
     m_models.erase(removed, m_models.end());
     emit modelsChanged();

@@ -114,8 +114,9 @@ public:
     // Lists saved folders again at startup; one that fails is listed with its error. priors:
     // folder → its prior's folder, for the decoders that have one.
     void restoreModels(const QStringList& folders, const QMap<QString, QString>& priors = {});
-    // Takes a folder off the list (the backend list no longer offers it) and frees its loaded
-    // model on the engine's worker thread, after the running job.
+    // Takes a folder off the list and off the engine's backends at once (requests naming it
+    // are refused from now on) and frees its loaded model on the engine's worker thread, after
+    // the running job.
     void removeModel(const QString& folder);
     const QVector<ModelFolder>& models() const { return m_models; }
     QStringList modelFolders() const;

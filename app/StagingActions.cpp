@@ -43,7 +43,9 @@ OutpaintJob rerunStagedJob(const Document& document, const StagingEntry& entry, 
                                             "the generation frame again");
             return {};
         }
-        return OutpaintJob::forFrame(document, frame, options, errorMessage);
+        OutpaintJob job = OutpaintJob::forFrame(document, frame, options, errorMessage);
+        job.request.diffusion = entry.diffusion;
+        return job;
     }
     OutpaintJob job;
     job.sourceCanvas = document.canvasSize();
@@ -51,6 +53,7 @@ OutpaintJob rerunStagedJob(const Document& document, const StagingEntry& entry, 
                                             options.candidates);
     job.request.negativePrompt = entry.negativePrompt.toStdString();
     job.request.composite = entry.composite;
+    job.request.diffusion = entry.diffusion;
     if (entry.mask.size() == document.canvasSize())
         job.request.mask = ImageConvert::toEngineMask(entry.mask);
     if (const QString problem = EngineClient::validate(job.request); !problem.isEmpty()) {
@@ -71,6 +74,7 @@ StagingEntry makeStagingEntry(const OutpaintJob& job, const QRect& frame, const 
     entry.seed = job.request.seed;
     entry.candidateCount = job.request.candidates;
     entry.composite = job.request.composite;
+    entry.diffusion = job.request.diffusion;
     entry.seedMethod = job.request.outpaint.seedMethod;
     entry.mask = mask.convertToFormat(QImage::Format_Grayscale8);
     entry.frame = frame;

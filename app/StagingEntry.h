@@ -25,6 +25,7 @@ struct StagingEntry {
     quint64 seed = 0; // the first candidate's; candidate i used seed + i
     int candidateCount = 0;
     engine::CompositeSettings composite;
+    engine::DiffusionSettings diffusion; // a model's run settings (image prompts kept in memory only)
     engine::imaging::SeedMethod seedMethod = engine::imaging::SeedMethod::EdgeExtend;
     QImage mask; // Format_Grayscale8, the canvas-sized mask the job was made from (before growth)
     // Outpaint only: the frame (in the source canvas's coordinates; may reach past its edges),

@@ -110,6 +110,12 @@ void OutpaintUi::rerunStaged(int entryId) {
         showStatus(error);
         return;
     }
+    // The panel shows what runs, so the next Generate starts from the same settings.
+    GeneratePanel* panel = m_window.generatePanel();
+    panel->setPrompt(entry->prompt);
+    panel->setNegativePrompt(entry->negativePrompt);
+    panel->setBackend(entry->backend);
+    panel->setDiffusionSettings(entry->diffusion);
     QRect frame;
     if (entry->isOutpaint())
         frame = entry->frame.translated(

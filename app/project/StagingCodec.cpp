@@ -147,6 +147,21 @@ public:
         return out;
     }
 
+    double number(const char* key, double min, double max, double fallback) {
+        const QJsonValue v = m_object.value(QLatin1String(key));
+        if (v.isUndefined())
+            return fallback;
+        const double d = v.toDouble(std::nan(""));
+        if (!v.isDouble() || !(d >= min && d <= max)) {
+            fail(QStringLiteral("'%1' is not a number from %2 to %3")
+                     .arg(QLatin1String(key))
+                     .arg(min)
+                     .arg(max));
+            return fallback;
+        }
+        return d;
+    }
+
     QJsonObject object(const char* key) {
         const QJsonValue v = m_object.value(QLatin1String(key));
         if (!v.isUndefined() && !v.isObject())
@@ -185,6 +200,39 @@ engine::CompositeSettings readComposite(const QJsonObject& json, FieldReader& pa
     if (!r.ok())
         parent.fail(QStringLiteral("composite settings: ") + r.error());
     return c;
+}
+
+// The run settings of a model job (image prompts are not kept: a re-run uses the pixels of the
+// moment, and a reference picture is the user's to choose again).
+QJsonObject diffusionJson(const engine::DiffusionSettings& d) {
+    return QJsonObject{{QStringLiteral("steps"), d.steps},
+                       {QStringLiteral("guidanceScale"), d.guidanceScale},
+                       {QStringLiteral("scheduler"), QString::fromStdString(d.scheduler)},
+                       {QStringLiteral("strength"), d.strength},
+                       {QStringLiteral("softMask"), d.softMask},
+                       {QStringLiteral("softCurve"), d.softCurve},
+                       {QStringLiteral("textWeight"), d.textWeight},
+                       {QStringLiteral("device"), QString::fromStdString(d.device)},
+                       {QStringLiteral("dtype"), QString::fromStdString(d.dtype)}};
+}
+
+engine::DiffusionSettings readDiffusion(const QJsonObject& json, FieldReader& parent) {
+    FieldReader r(json);
+    engine::DiffusionSettings d;
+    d.steps = r.integer("steps", 1, 1000, d.steps);
+    d.guidanceScale = r.number("guidanceScale", -1, 100, d.guidanceScale);
+    d.scheduler = r.string("scheduler", 64).toStdString();
+    d.strength = r.number("strength", 0.01, 1, d.strength);
+    d.softMask = r.boolean("softMask", d.softMask);
+    d.softCurve = r.number("softCurve", 0.1, 10, d.softCurve);
+    d.textWeight = r.number("textWeight", 0, 1, d.textWeight);
+    if (json.contains(QStringLiteral("device")))
+        d.device = r.string("device", 16).toStdString();
+    if (json.contains(QStringLiteral("dtype")))
+        d.dtype = r.string("dtype", 16).toStdString();
+    if (!r.ok())
+        parent.fail(QStringLiteral("model settings: ") + r.error());
+    return d;
 }
 
 // Writes one image and returns its JSON reference, {"png": name, "channels": n}; an empty image
@@ -285,6 +333,7 @@ std::optional<StagingCodec::Encoded> StagingCodec::encode(const StagingEntry& en
         {QStringLiteral("seed"), QString::number(entry.seed)},
         {QStringLiteral("candidateCount"), entry.candidateCount},
         {QStringLiteral("composite"), compositeJson(entry.composite)},
+        {QStringLiteral("diffusion"), diffusionJson(entry.diffusion)},
         {QStringLiteral("seedMethod"), nameOf(kSeedMethods, entry.seedMethod)},
         {QStringLiteral("frame"),
          rectJson(entry.frame.x(), entry.frame.y(), entry.frame.width(), entry.frame.height())},
@@ -346,6 +395,7 @@ std::optional<StagingEntry> StagingCodec::decode(const QJsonObject& json, const 
     e.seed = f.unsigned64("seed");
     e.candidateCount = f.integer("candidateCount", 0, kMaxCandidates, 0);
     e.composite = readComposite(f.object("composite"), f);
+    e.diffusion = readDiffusion(f.object("diffusion"), f);
     e.seedMethod = valueOf(kSeedMethods, json.value(QStringLiteral("seedMethod")), e.seedMethod);
     const std::array<int, 4> frame = f.quad("frame");
     e.frame = QRect(frame[0], frame[1], frame[2], frame[3]);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <deque>
 #include <mutex>
+#include <set>
 
 namespace limner::engine {
 
@@ -30,10 +31,12 @@ const std::vector<BackendRegistry::Entry>& classicalEntries() {
     return all;
 }
 
-// Model folders added at run time; a deque so that find()'s pointers stay valid.
+// Model folders added at run time; a deque so that find()'s pointers stay valid, and so a removed
+// model is only marked as such.
 struct ModelEntries {
     std::mutex mutex;
     std::deque<BackendRegistry::Entry> entries;
+    std::set<std::string> removed;
 };
 
 ModelEntries& modelEntries() {
@@ -47,7 +50,10 @@ std::vector<BackendRegistry::Entry> BackendRegistry::entries() {
     std::vector<Entry> all = classicalEntries();
     ModelEntries& models = modelEntries();
     const std::lock_guard<std::mutex> lock(models.mutex);
-    all.insert(all.end(), models.entries.begin(), models.entries.end());
+    for (const Entry& entry : models.entries) {
+        if (models.removed.count(entry.name) == 0)
+            all.push_back(entry);
+    }
     return all;
 }
 
@@ -59,9 +65,21 @@ const BackendRegistry::Entry* BackendRegistry::find(const std::string& name) {
         return &*it;
     ModelEntries& models = modelEntries();
     const std::lock_guard<std::mutex> lock(models.mutex);
+    if (models.removed.count(name) > 0)
+        return nullptr;
     const auto model = std::find_if(models.entries.begin(), models.entries.end(),
                                     [&](const Entry& e) { return e.name == name; });
     return model == models.entries.end() ? nullptr : &*model;
+}
+
+bool BackendRegistry::removeModel(const std::string& name) {
+    ModelEntries& models = modelEntries();
+    const std::lock_guard<std::mutex> lock(models.mutex);
+    const bool known = std::any_of(models.entries.begin(), models.entries.end(),
+                                   [&](const Entry& e) { return e.name == name; });
+    if (known)
+        models.removed.insert(name);
+    return known;
 }
 
 bool BackendRegistry::modelsSupported() {
@@ -83,7 +101,7 @@ Status BackendRegistry::addModel(const std::string& folder, std::string& name,
     Entry entry;
     entry.name = cost->backend;
     entry.label = ModelBackend::labelFor(description);
-    entry.geometry = {description.nativeSize, description.nativeSize, description.sizeMultiple};
+    entry.geometry = ModelBackend::geometryFor(description);
     entry.cost = cost;
     entry.create = [cost] {
         return std::make_unique<ModelBackend>(cost);
@@ -95,6 +113,7 @@ Status BackendRegistry::addModel(const std::string& folder, std::string& name,
     // An entry is never changed once added: find()'s callers read it without the lock.
     if (existing == models.entries.end())
         models.entries.push_back(entry);
+    models.removed.erase(entry.name);
     name = entry.name;
     if (describedAs)
         *describedAs = description;

@@ -41,6 +41,10 @@ public:
     static Status addModel(const std::string& folder, std::string& name,
                            ModelDescription* description = nullptr,
                            const std::string& priorFolder = {});
+    // Takes a model backend off the list: entries() leaves it out and find() answers nullptr
+    // from now on, until addModel adds its folder again. Pointers find() gave out stay valid.
+    // Thread-safe. Classical fills cannot be removed (false).
+    static bool removeModel(const std::string& name);
     // True when this build can run diffusion models (engine/ml was built).
     static bool modelsSupported();
 };

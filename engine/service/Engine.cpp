@@ -52,6 +52,8 @@ Status validateDiffusion(const DiffusionSettings& d) {
         return Status::badInput("guidance must be between 0 and 100");
     if (!(d.strength > 0 && d.strength <= 1))
         return Status::badInput("strength must be above 0 and at most 1");
+    if (!(d.softCurve >= 0.1 && d.softCurve <= 10))
+        return Status::badInput("the soft mask's curve must be from 0.1 to 10");
     if (d.previewEvery < 0)
         return Status::badInput("the preview interval cannot be negative");
     if (!(d.textWeight >= 0 && d.textWeight <= 10))
@@ -305,7 +307,11 @@ private:
             if (!estimate.fits)
                 return Status::outOfMemory(sentence(estimate.advice));
         }
-        InpaintBackend& backend = backendNamed(job.request.backend);
+        InpaintBackend* found = backendNamed(job.request.backend);
+        if (!found)
+            return Status::badInput("the backend \"" + job.request.backend +
+                                    "\" was removed before the job started");
+        InpaintBackend& backend = *found;
         InpaintJobRunner::Hooks hooks;
         hooks.stopRequested = [this, &job] {
             reportCancelledQueued();
@@ -325,7 +331,11 @@ private:
 
     // Created on first use and kept, so a backend that loads a model loads it once.
     // Choosing another model frees the one loaded before (a model can take gigabytes).
-    InpaintBackend& backendNamed(const std::string& name) {
+    // nullptr when no backend has the name (a model removed since the job was submitted).
+    InpaintBackend* backendNamed(const std::string& name) {
+        const BackendRegistry::Entry* entry = BackendRegistry::find(name);
+        if (!entry)
+            return nullptr;
         if (Engine::backendIsModel(name)) {
             bool freed = false;
             for (auto it = m_backends.begin(); it != m_backends.end();) {
@@ -341,8 +351,8 @@ private:
         }
         auto& backend = m_backends[name];
         if (!backend)
-            backend = BackendRegistry::find(name)->create();
-        return *backend;
+            backend = entry->create();
+        return backend.get();
     }
 
     void reportFailed(JobId id, const Status& status) {
@@ -390,6 +400,11 @@ void Engine::cancelAll() {
 }
 
 void Engine::release(const std::string& backend) {
+    m_worker->release(backend);
+}
+
+void Engine::removeModel(const std::string& backend) {
+    BackendRegistry::removeModel(backend);
     m_worker->release(backend);
 }
 

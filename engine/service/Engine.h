@@ -50,6 +50,9 @@ public:
     // Frees a backend's loaded model on the worker thread, after the running job (queued
     // before the jobs waiting); a later job on it loads it again. For a model taken off the list.
     void release(const std::string& backend);
+    // Takes a model off the backends at once (BackendRegistry::removeModel: requests naming it
+    // fail from now on) and frees it as release() does.
+    void removeModel(const std::string& backend);
     // Measures, on the worker thread and before the jobs waiting, the matrix-multiply rate of
     // the device and dtype these settings choose, unless a speed is known for them, and the
     // GPU's free memory; then calls done (on the worker thread). No-op without engine/ml.

@@ -179,7 +179,8 @@ TEST_CASE("a staged outpaint can be accepted after the canvas has grown for anot
     CHECK(error.contains(QStringLiteral("no new area")));
 }
 
-TEST_CASE("re-running a staged inpaint uses its mask, prompt and seed", "[outpaint][staging]") {
+TEST_CASE("re-running a staged inpaint uses its mask, prompt, seed and model settings",
+          "[outpaint][staging]") {
     app::Document document;
     engine::InpaintResult result;
     inpaintedLayer(document, 2, &result);
@@ -189,6 +190,12 @@ TEST_CASE("re-running a staged inpaint uses its mask, prompt and seed", "[outpai
     job.request.backend = "telea";
     job.request.seed = 7;
     job.request.candidates = 2;
+    job.request.diffusion.steps = 17;
+    job.request.diffusion.guidanceScale = 6.5;
+    job.request.diffusion.scheduler = "euler";
+    job.request.diffusion.strength = 0.6;
+    job.request.diffusion.softMask = true;
+    job.request.diffusion.softCurve = 2.0;
     const QImage mask = discMask(document.canvasSize(), QPoint(90, 80), 30);
     const int entryId = document.addStagingEntry(app::makeStagingEntry(job, {}, mask, result));
     CHECK(document.maskIsEmpty()); // accepting cleared it
@@ -201,4 +208,10 @@ TEST_CASE("re-running a staged inpaint uses its mask, prompt and seed", "[outpai
     CHECK(again.request.prompt == "cat");
     CHECK(again.request.candidates == 2);
     CHECK(app::ImageConvert::toQImage(again.request.mask) == mask);
+    CHECK(again.request.diffusion.steps == 17);
+    CHECK(again.request.diffusion.guidanceScale == 6.5);
+    CHECK(again.request.diffusion.scheduler == "euler");
+    CHECK(again.request.diffusion.strength == 0.6);
+    CHECK(again.request.diffusion.softMask);
+    CHECK(again.request.diffusion.softCurve == 2.0);
 }

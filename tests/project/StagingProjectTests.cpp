@@ -65,6 +65,14 @@ StagingEntry makeEntry(int n, const QSize& canvas, bool outpaint, int candidates
     e.composite.colorMatchMode = engine::imaging::ColorMatchMode::Histogram;
     e.composite.blendGrow = 3;
     e.composite.poisson = true;
+    e.diffusion.steps = 20 + n;
+    e.diffusion.guidanceScale = 5.5;
+    e.diffusion.scheduler = "dpm++2m-karras";
+    e.diffusion.strength = 0.75;
+    e.diffusion.softMask = n % 2 == 1;
+    e.diffusion.softCurve = 0.5;
+    e.diffusion.textWeight = 0.25;
+    e.diffusion.dtype = "bfloat16";
     e.seedMethod = engine::imaging::SeedMethod::Noise;
     e.mask = limner::app::ImageConvert::toQImage(noise(canvas.width(), canvas.height(), 1, 100 + n));
     e.sourceCanvas = canvas;
@@ -112,6 +120,15 @@ void requireSameEntry(const StagingEntry& a, const StagingEntry& b) {
         CHECK(c->blendGrow == d.blendGrow);
         CHECK(c->poisson == d.poisson);
     }
+    CHECK(a.diffusion.steps == b.diffusion.steps);
+    CHECK(a.diffusion.guidanceScale == b.diffusion.guidanceScale);
+    CHECK(a.diffusion.scheduler == b.diffusion.scheduler);
+    CHECK(a.diffusion.strength == b.diffusion.strength);
+    CHECK(a.diffusion.softMask == b.diffusion.softMask);
+    CHECK(a.diffusion.softCurve == b.diffusion.softCurve);
+    CHECK(a.diffusion.textWeight == b.diffusion.textWeight);
+    CHECK(a.diffusion.device == b.diffusion.device);
+    CHECK(a.diffusion.dtype == b.diffusion.dtype);
     CHECK(a.seedMethod == b.seedMethod);
     CHECK((b.mask.isNull() || b.mask.format() == QImage::Format_Grayscale8));
     CHECK(a.mask == b.mask);

@@ -1,5 +1,6 @@
 #include "app/Document.h"
 #include "app/EngineClient.h"
+#include "app/ImageConvert.h"
 #include "app/Settings.h"
 #include "tests/support/SafetyCheckerFolder.h"
 #include "ui/CandidatesPanel.h"
@@ -162,11 +163,24 @@ TEST_CASE("Preferences ▸ Models adds a model folder with its family, or says w
     CHECK(app::Settings::load().modelDevice == QStringLiteral("cpu"));
     CHECK(app::Settings::load().modelDtype == QStringLiteral("bfloat16"));
 
-    // Remove takes it off the list and out of the settings.
+    // Remove takes it off the list, out of the settings and off the engine at once: a request
+    // naming it is refused.
+    const QString backend = client.models().front().backend;
+    CHECK(app::EngineClient::backendNames().contains(backend));
     list->setCurrentItem(list->topLevelItem(0));
     page.removeSelected();
     CHECK(list->topLevelItemCount() == 0);
     CHECK(app::Settings::load().modelFolders.isEmpty());
+    CHECK_FALSE(app::EngineClient::backendNames().contains(backend));
+    QImage picture(64, 64, QImage::Format_RGB32);
+    picture.fill(Qt::gray);
+    QImage mask(64, 64, QImage::Format_Grayscale8);
+    mask.fill(255);
+    engine::InpaintRequest request;
+    request.image = app::ImageConvert::toEngineRgb(picture);
+    request.mask = app::ImageConvert::toEngineMask(mask);
+    request.backend = backend.toStdString();
+    CHECK(app::EngineClient::validate(request).contains(QStringLiteral("unknown backend")));
 }
 
 TEST_CASE("Edit ▸ Preferences has a Models page", "[ui][models]") {
