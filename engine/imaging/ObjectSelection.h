@@ -37,7 +37,9 @@ struct ObjectSelectionOptions {
 // piece under an inside click; stray specks are dropped. mask becomes a 1-channel mask of the picture's
 // size, soft at the edge when options.refineEdge is set (threshold at 128 for a hard one).
 //
-// The result is deterministic: GrabCut's random start is seeded the same way on every call.
+// The result is deterministic: GrabCut's random start is seeded the same way on every call (on
+// OpenCV's thread-local generator, which is restored afterwards), so calls on different threads
+// may run concurrently.
 //
 // Guarantees: never throws except std::bad_alloc; bad input (an empty picture, a channel count
 //   other than 3 or 4, a box that is empty, smaller than 8×8 px inside the picture, or leaves no
