@@ -1,6 +1,7 @@
 #include "app/BundledModel.h"
 #include "app/cli/FlattenCommand.h"
 #include "app/cli/InpaintCommand.h"
+#include "app/cli/MaskCommand.h"
 #include "app/cli/ModelsCommand.h"
 #include "app/cli/OutpaintCommand.h"
 #include "app/cli/VerifyCommand.h"
@@ -265,6 +266,8 @@ int main(int argc, char* argv[]) {
     QLoggingCategory::setFilterRules(QStringLiteral("qt.gui.imageio*=false"));
     if (argc > 1 && QCoreApplication::arguments().at(1) == QLatin1String("models"))
         return limner::cli::runModelsCommand(QCoreApplication::arguments().mid(2));
+    if (argc > 1 && QCoreApplication::arguments().at(1) == QLatin1String("mask"))
+        return limner::cli::runMaskCommand(QCoreApplication::arguments().mid(2));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
@@ -278,6 +281,10 @@ int main(int argc, char* argv[]) {
         "                     [--candidates N] [--device auto|cpu|cuda] [--dtype auto|float32|...]\n"
         "                     [--color-match off|stats|histogram] [--feather PX]\n"
         "  limner-cli flatten project.ora --out out.png [--quality Q]\n"
+        "  limner-cli mask --image in.png --out mask.png\n"
+        "                  (--box X,Y,W,H [--inside X,Y] [--outside X,Y] | --wand X,Y [--global]\n"
+        "                  | --color R,G,B | --refine --mask old.png) [--tolerance T]\n"
+        "                       (a selection mask of the picture; limner-cli mask --help)\n"
         "  limner-cli outpaint --image in.png --left N --right N --top N --bottom N --out out.png\n"
         "                      [--backend NAME | --model DIR] [--prompt TEXT] [--seed-fill edge]\n"
         "  limner-cli eval-mini [--model DIR] [--scenes N] [--first K] [--samples DIR] [--steps N]\n"
@@ -299,7 +306,7 @@ int main(int argc, char* argv[]) {
     parser.addVersionOption();
     parser.addPositionalArgument(
         QStringLiteral("command"),
-        QStringLiteral("inpaint, outpaint, flatten, verify, eval-mini or models"));
+        QStringLiteral("inpaint, outpaint, flatten, mask, verify, eval-mini or models"));
     const QCommandLineOption imageOption(QStringLiteral("image"), QStringLiteral("Picture to edit."),
                                          QStringLiteral("file"));
     const QCommandLineOption maskOption(QStringLiteral("mask"), QStringLiteral("Mask image."),

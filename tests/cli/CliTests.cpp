@@ -5,6 +5,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <catch2/catch.hpp>
+#include <iostream>
 
 namespace {
 
@@ -220,4 +221,117 @@ TEST_CASE("limner-cli --help shows usage and --version the version", "[cli]") {
     const Run version = runCli({QStringLiteral("--version")});
     CHECK(version.exitCode == 0);
     CHECK(version.out.startsWith(QStringLiteral("limner-cli ")));
+}
+
+namespace {
+
+// The cat's head from chelsea.png pasted onto astronaut.png inside an ellipse: the true mask is
+// known because the test made it.
+struct PastedObject {
+    QString picturePath;
+    QImage truth;
+    QRect bounds;
+};
+
+PastedObject pasteCatOnAstronaut(const QTemporaryDir& dir) {
+    const QImage cat = QImage(QStringLiteral(LIMNER_TEST_DATA_DIR "/chelsea.png"))
+                           .convertToFormat(QImage::Format_RGB32);
+    QImage picture = QImage(QStringLiteral(LIMNER_RESOURCES_DIR "/samples/astronaut.png"))
+                         .convertToFormat(QImage::Format_RGB32);
+    REQUIRE(!cat.isNull());
+    REQUIRE(!picture.isNull());
+    QImage shape(cat.size(), QImage::Format_Grayscale8);
+    shape.fill(0);
+    QPainter painter(&shape);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(Qt::white);
+    painter.drawEllipse(QPoint(225, 150), 120, 100); // no antialiasing: a hard 0/255 shape
+    painter.end();
+    const QPoint offset(-120, -60);
+    PastedObject pasted;
+    pasted.truth = QImage(picture.size(), QImage::Format_Grayscale8);
+    pasted.truth.fill(0);
+    for (int y = 0; y < cat.height(); ++y) {
+        for (int x = 0; x < cat.width(); ++x) {
+            const QPoint target = QPoint(x, y) + offset;
+            if (qGray(shape.pixel(x, y)) == 0 || !picture.rect().contains(target))
+                continue;
+            picture.setPixel(target, cat.pixel(x, y));
+            pasted.truth.scanLine(target.y())[target.x()] = 255;
+            pasted.bounds |= QRect(target, QSize(1, 1));
+        }
+    }
+    pasted.picturePath = dir.filePath(QStringLiteral("composite.png"));
+    REQUIRE(picture.save(pasted.picturePath));
+    return pasted;
+}
+
+double maskIou(const QImage& mask, const QImage& truth) {
+    long both = 0, either = 0;
+    for (int y = 0; y < truth.height(); ++y) {
+        for (int x = 0; x < truth.width(); ++x) {
+            const bool a = qGray(mask.pixel(x, y)) >= 128, b = qGray(truth.pixel(x, y)) >= 128;
+            both += a && b;
+            either += a || b;
+        }
+    }
+    return either == 0 ? 1.0 : static_cast<double>(both) / static_cast<double>(either);
+}
+
+} // namespace
+
+TEST_CASE("limner-cli mask --box writes a grey mask of the object in the box", "[cli][selection]") {
+    QTemporaryDir dir;
+    const PastedObject pasted = pasteCatOnAstronaut(dir);
+    const QRect box = pasted.bounds.adjusted(-12, -12, 12, 12);
+    const QString out = dir.filePath(QStringLiteral("mask.png"));
+    const Run run = runCli(
+        {QStringLiteral("mask"), QStringLiteral("--image"), pasted.picturePath, QStringLiteral("--box"),
+         QStringLiteral("%1,%2,%3,%4").arg(box.x()).arg(box.y()).arg(box.width()).arg(box.height()),
+         QStringLiteral("--out"), out});
+    INFO("stderr: " << run.err.toStdString());
+    REQUIRE(run.exitCode == 0);
+    CHECK(run.err.isEmpty());
+    const QImage mask(out);
+    REQUIRE(mask.size() == pasted.truth.size());
+    CHECK(mask.format() == QImage::Format_Grayscale8);
+    const double iou = maskIou(mask, pasted.truth);
+    std::cout << "limner-cli mask --box, cat's head on the astronaut: IoU " << iou << std::endl;
+    CHECK(iou >= 0.9);
+}
+
+TEST_CASE("limner-cli mask refuses bad arguments with one line and writes nothing",
+          "[cli][selection]") {
+    QTemporaryDir dir;
+    const QString out = dir.filePath(QStringLiteral("out-mask.png"));
+    const QStringList start{QStringLiteral("mask"), QStringLiteral("--image"), coffee(),
+                            QStringLiteral("--out"), out};
+    SECTION("no way of selecting") {
+        const Run run = runCli(start);
+        requireCleanFailure(run, out,
+                            QStringLiteral("mask needs exactly one of --box, --wand, --color or "
+                                           "--refine"));
+        CHECK(run.exitCode == 2);
+    }
+    SECTION("two ways of selecting") {
+        requireCleanFailure(runCli(QStringList(start)
+                                   << QStringLiteral("--wand") << QStringLiteral("5,5")
+                                   << QStringLiteral("--color") << QStringLiteral("1,2,3")),
+                            out, QStringLiteral("exactly one of"));
+    }
+    SECTION("a box of three numbers") {
+        requireCleanFailure(
+            runCli(QStringList(start) << QStringLiteral("--box") << QStringLiteral("1,2,3")), out,
+            QStringLiteral("--box must be X,Y,WIDTH,HEIGHT"));
+    }
+    SECTION("a wand point outside the picture") {
+        const Run run =
+            runCli(QStringList(start) << QStringLiteral("--wand") << QStringLiteral("700,10"));
+        requireCleanFailure(run, out, QStringLiteral("(700, 10) is outside the 600×400 picture"));
+        CHECK(run.exitCode == 1);
+    }
+    SECTION("refine without a mask") {
+        requireCleanFailure(runCli(QStringList(start) << QStringLiteral("--refine")), out,
+                            QStringLiteral("--refine needs --mask"));
+    }
 }
