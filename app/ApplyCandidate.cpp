@@ -73,6 +73,8 @@ int applyCandidateAsLayer(Document& document, const engine::InpaintResult& resul
     layer.generation.backend = QString::fromStdString(result.backend);
     layer.generation.prompt = QString::fromStdString(result.prompt);
     layer.generation.consentNote = QString::fromStdString(result.consentNote);
+    for (const std::string& style : result.styles)
+        layer.generation.styles << QString::fromStdString(style);
     layer.generation.seed = result.candidates[static_cast<std::size_t>(candidateIndex)].seed;
     layer.generation.fromTrainedModel = GenerationInfo::isTrainedModelBackend(layer.generation.backend);
     storeReblendData(layer.generation, result, candidateIndex);

@@ -2,6 +2,7 @@
 
 #include <QImage>
 #include <QString>
+#include <QStringList>
 
 namespace limner::app {
 
@@ -36,6 +37,8 @@ struct GenerationInfo {
     // The content policy's warning the user went on after (a face edit, a prompt rule), with
     // its time; saved with the project so the decision stays on record. Empty when none.
     QString consentNote;
+    // The styles (StylePreset names) whose words the prompt carried.
+    QStringList styles;
 
     bool isValid() const { return !backend.isEmpty(); }
 

@@ -35,6 +35,8 @@ const QString kSignerCertificateKey = QStringLiteral("export/signerCertificate")
 const QString kSignerKeyKey = QStringLiteral("export/signerKey");
 const QString kPolicyAddedKey = QStringLiteral("safety/addedTerms");
 const QString kPolicyRemovedKey = QStringLiteral("safety/removedTerms");
+const QString kStylesKey = QStringLiteral("styles/list");
+const QString kActiveStylesKey = QStringLiteral("styles/active");
 constexpr int kMaxAutosaveSeconds = 3600;
 
 // Non-empty paths, each once, in their saved order.
@@ -59,7 +61,8 @@ Settings::Settings()
     , modelDevice(QStringLiteral("auto"))
     , modelDtype(QStringLiteral("auto"))
     , contentPolicy(QStringLiteral("standard"))
-    , exportWatermark(true) {}
+    , exportWatermark(true)
+    , styles(StylePreset::defaults()) {}
 
 const QStringList& Settings::modelDevices() {
     static const QStringList devices{QStringLiteral("auto"), QStringLiteral("cpu"),
@@ -146,6 +149,21 @@ Settings Settings::loadFrom(const QSettings& store) {
     s.exportWatermark = store.value(kWatermarkKey, true).toBool();
     s.signerCertificate = store.value(kSignerCertificateKey).toString();
     s.signerKey = store.value(kSignerKeyKey).toString();
+    if (store.contains(kStylesKey)) {
+        s.styles.clear();
+        for (const QVariant& item : store.value(kStylesKey).toList()) {
+            const QVariantMap map = item.toMap();
+            const StylePreset style{map.value(QStringLiteral("name")).toString().trimmed(),
+                                    map.value(QStringLiteral("prompt")).toString(),
+                                    map.value(QStringLiteral("negative")).toString()};
+            if (!style.name.isEmpty())
+                s.styles << style;
+        }
+    }
+    for (const QString& name : store.value(kActiveStylesKey).toStringList()) {
+        if (StylePreset::names(s.styles).contains(name) && !s.activeStyles.contains(name))
+            s.activeStyles << name;
+    }
     return s;
 }
 
@@ -177,6 +195,13 @@ void Settings::save() const {
     store.setValue(kWatermarkKey, exportWatermark);
     store.setValue(kSignerCertificateKey, signerCertificate);
     store.setValue(kSignerKeyKey, signerKey);
+    QVariantList list;
+    for (const StylePreset& style : styles)
+        list << QVariantMap{{QStringLiteral("name"), style.name},
+                            {QStringLiteral("prompt"), style.prompt},
+                            {QStringLiteral("negative"), style.negative}};
+    store.setValue(kStylesKey, list);
+    store.setValue(kActiveStylesKey, activeStyles);
 }
 
 } // namespace limner::app

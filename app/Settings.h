@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/StylePreset.h"
+
 #include <QByteArray>
 #include <QMap>
 #include <QString>
@@ -45,6 +47,10 @@ struct Settings {
     QString signerKey;
     QStringList policyAddedTerms;
     QStringList policyRemovedTerms;
+    // The styles offered as chips under the prompt (the user's list; the defaults until edited)
+    // and the names of those switched on.
+    QList<StylePreset> styles;
+    QStringList activeStyles;
 
     static constexpr int kMaxRecentFiles = 10;
     static const QStringList& modelDevices(); // the values modelDevice may take, "auto" first

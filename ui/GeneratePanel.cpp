@@ -2,6 +2,8 @@
 
 #include "app/EngineClient.h"
 #include "app/ImageConvert.h"
+#include "app/Settings.h"
+#include "ui/StylesDialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -9,10 +11,12 @@
 #include <QEvent>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QImageReader>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -97,8 +101,22 @@ GeneratePanel::GeneratePanel(QWidget* parent)
     seedRow->addWidget(m_seed, 1);
     seedRow->addWidget(m_randomSeed);
 
+    m_styleChips = new QWidget(this);
+    m_styleChips->setObjectName(QStringLiteral("styleChips"));
+    // A chip that is on reads as on at a glance.
+    m_styleChips->setStyleSheet(QStringLiteral(
+        "QToolButton:checked { background: palette(highlight); color: palette(highlighted-text); "
+        "border: 1px solid palette(highlight); border-radius: 3px; padding: 2px 6px; }"));
+    new QGridLayout(m_styleChips);
+    m_styleChips->layout()->setContentsMargins(0, 0, 0, 0);
+    {
+        const app::Settings settings = app::Settings::load();
+        setStyles(settings.styles, settings.activeStyles);
+    }
+
     auto* form = new QFormLayout;
     form->addRow(tr("Prompt"), m_prompt);
+    form->addRow(tr("Styles"), m_styleChips);
     form->addRow(tr("Backend"), m_backend);
     form->addRow(tr("Seed"), seedRow);
     form->addRow(tr("Candidates"), m_candidates);
@@ -197,6 +215,21 @@ QWidget* GeneratePanel::createDiffusionSettings() {
     m_chooseImagePrompt = new QToolButton(m_imagePromptRow);
     m_chooseImagePrompt->setObjectName(QStringLiteral("chooseImagePrompt"));
     m_chooseImagePrompt->setText(tr("Picture…"));
+    // "Fill like this": part of the picture, or a layer, as the image prompt.
+    m_imagePromptFromCanvas = new QToolButton(m_imagePromptRow);
+    m_imagePromptFromCanvas->setObjectName(QStringLiteral("imagePromptFromCanvas"));
+    m_imagePromptFromCanvas->setText(tr("From Canvas"));
+    m_imagePromptFromCanvas->setToolTip(
+        tr("Fill like this: use a region of the picture, or the active layer, as the image prompt"));
+    m_imagePromptFromCanvas->setPopupMode(QToolButton::InstantPopup);
+    auto* fromCanvas = new QMenu(m_imagePromptFromCanvas);
+    QAction* region = fromCanvas->addAction(tr("Drag a Region on the Canvas"));
+    region->setObjectName(QStringLiteral("imagePromptFromRegion"));
+    QAction* layer = fromCanvas->addAction(tr("Active Layer"));
+    layer->setObjectName(QStringLiteral("imagePromptFromLayer"));
+    m_imagePromptFromCanvas->setMenu(fromCanvas);
+    connect(region, &QAction::triggered, this, [this] { emit imagePromptFromCanvasRequested(false); });
+    connect(layer, &QAction::triggered, this, [this] { emit imagePromptFromCanvasRequested(true); });
     m_clearImagePrompt = new QToolButton(m_imagePromptRow);
     m_clearImagePrompt->setObjectName(QStringLiteral("clearImagePrompt"));
     m_clearImagePrompt->setText(tr("Clear"));
@@ -209,6 +242,7 @@ QWidget* GeneratePanel::createDiffusionSettings() {
         m_imagePromptWeightLabel->fontMetrics().horizontalAdvance(QStringLiteral("100 %")));
     auto* imageButtons = new QHBoxLayout;
     imageButtons->addWidget(m_chooseImagePrompt);
+    imageButtons->addWidget(m_imagePromptFromCanvas);
     imageButtons->addWidget(m_clearImagePrompt);
     imageButtons->addStretch(1);
     auto* weightRow = new QHBoxLayout;
@@ -256,6 +290,75 @@ QString GeneratePanel::negativePrompt() const {
 
 void GeneratePanel::setNegativePrompt(const QString& text) {
     m_negative->setText(text);
+}
+
+void GeneratePanel::setStyles(const QList<app::StylePreset>& styles, const QStringList& active) {
+    m_styles = styles;
+    rebuildStyleChips(active);
+}
+
+void GeneratePanel::rebuildStyleChips(const QStringList& active) {
+    auto* grid = static_cast<QGridLayout*>(m_styleChips->layout());
+    while (QLayoutItem* item = grid->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    constexpr int kColumns = 3;
+    int index = 0;
+    for (const app::StylePreset& style : m_styles) {
+        auto* chip = new QToolButton(m_styleChips);
+        chip->setObjectName(QStringLiteral("style:") + style.name);
+        chip->setText(style.name);
+        chip->setCheckable(true);
+        chip->setChecked(active.contains(style.name));
+        chip->setAutoRaise(false);
+        chip->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        chip->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+        chip->setToolTip(style.negative.isEmpty()
+                             ? tr("Adds: %1").arg(style.prompt)
+                             : tr("Adds: %1\nAvoids: %2").arg(style.prompt, style.negative));
+        connect(chip, &QToolButton::toggled, this, [this] { saveStyles(); });
+        grid->addWidget(chip, index / kColumns, index % kColumns);
+        ++index;
+    }
+    auto* edit = new QToolButton(m_styleChips);
+    edit->setObjectName(QStringLiteral("editStyles"));
+    edit->setText(tr("Edit…"));
+    edit->setToolTip(tr("Add, change or remove styles"));
+    connect(edit, &QToolButton::clicked, this, &GeneratePanel::editStyles);
+    grid->addWidget(edit, index / kColumns, index % kColumns);
+}
+
+QList<app::StylePreset> GeneratePanel::activeStyles() const {
+    QList<app::StylePreset> out;
+    for (const app::StylePreset& style : m_styles) {
+        const auto* chip = m_styleChips->findChild<QToolButton*>(QStringLiteral("style:") + style.name);
+        if (chip && chip->isChecked())
+            out << style;
+    }
+    return out;
+}
+
+void GeneratePanel::setStyleActive(const QString& name, bool on) {
+    if (auto* chip = m_styleChips->findChild<QToolButton*>(QStringLiteral("style:") + name))
+        chip->setChecked(on);
+}
+
+void GeneratePanel::editStyles() {
+    StylesDialog dialog(m_styles, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const QStringList active = app::StylePreset::names(activeStyles());
+    m_styles = dialog.styles();
+    rebuildStyleChips(active);
+    saveStyles();
+}
+
+void GeneratePanel::saveStyles() const {
+    app::Settings settings = app::Settings::load();
+    settings.styles = m_styles;
+    settings.activeStyles = app::StylePreset::names(activeStyles());
+    settings.save();
 }
 
 void GeneratePanel::setModels(const QVector<app::ModelFolder>& models) {
@@ -394,6 +497,12 @@ void GeneratePanel::onBackendChanged() {
     m_negative->setToolTip(m_prompt->toolTip());
     const bool imagePrompts = model && model->description.acceptsImagePrompts;
     m_imagePromptRow->setEnabled(imagePrompts);
+    // Styles are words for the prompt: only a model that reads one takes them.
+    m_styleChips->setEnabled(model && model->description.acceptsPrompt);
+    m_styleChips->setToolTip(
+        m_styleChips->isEnabled()
+            ? QString()
+            : tr("Styles add words to the prompt; choose a model that takes one."));
     m_imagePromptRow->setToolTip(imagePrompts ? tr("A picture whose look the fill follows; the "
                                                    "weight is its share against the prompt "
                                                    "(without a prompt, the picture leads alone).")

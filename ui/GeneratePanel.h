@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/EngineClient.h"
+#include "app/StylePreset.h"
 #include "engine/service/InpaintRequest.h"
 #include "engine/service/estimate/JobEstimate.h"
 
@@ -37,6 +38,13 @@ public:
     QString prompt() const;
     QString negativePrompt() const;
     void setNegativePrompt(const QString& text);
+    // The styles shown as chips under the prompt (from the settings at start) and those on.
+    void setStyles(const QList<app::StylePreset>& styles, const QStringList& active);
+    QList<app::StylePreset> styles() const { return m_styles; }
+    QList<app::StylePreset> activeStyles() const;
+    void setStyleActive(const QString& name, bool on);
+    // Opens the styles editor; the edited list is saved with the settings.
+    void editStyles();
     QString backend() const; // engine backend name, e.g. "telea"
     void setBackend(const QString& name);
     // Lists these models after the classical fills (unusable ones are left out).
@@ -84,12 +92,16 @@ signals:
     // guidance, image prompt; or the window came back to the front (Preferences may have
     // changed the device or precision).
     void estimateInputsChanged();
+    // "From Canvas" was chosen: a region to drag on the canvas, or the active layer.
+    void imagePromptFromCanvasRequested(bool activeLayer);
 
 protected:
     void changeEvent(QEvent* event) override;
 
 private:
     QWidget* createDiffusionSettings();
+    void rebuildStyleChips(const QStringList& active);
+    void saveStyles() const;
     void onBackendChanged();
     void chooseImagePrompt();
     void updateGenerateButton();
@@ -109,10 +121,13 @@ private:
     QDoubleSpinBox* m_guidance = nullptr;
     QComboBox* m_scheduler = nullptr;
     QDoubleSpinBox* m_strength = nullptr;
+    QWidget* m_styleChips = nullptr;
+    QList<app::StylePreset> m_styles;
     QCheckBox* m_softMask = nullptr;
     QDoubleSpinBox* m_softCurve = nullptr;
     QWidget* m_imagePromptRow = nullptr;
     QToolButton* m_chooseImagePrompt = nullptr;
+    QToolButton* m_imagePromptFromCanvas = nullptr;
     QToolButton* m_clearImagePrompt = nullptr;
     QLabel* m_imagePromptThumb = nullptr;
     QSlider* m_imagePromptWeight = nullptr;

@@ -133,8 +133,21 @@ engine::InpaintRequest GenerationController::inpaintRequest() {
 }
 
 void GenerationController::applyModelSettings(engine::InpaintRequest& request) const {
-    if (!m_client.modelForBackend(QString::fromStdString(request.backend)))
+    const app::ModelFolder* model = m_client.modelForBackend(QString::fromStdString(request.backend));
+    if (!model)
         return;
+    if (model->description.acceptsPrompt) {
+        // Styles add their words to both prompts; the layer records which.
+        const QList<app::StylePreset> styles = m_panel.activeStyles();
+        request.prompt = app::StylePreset::styledPrompt(QString::fromStdString(request.prompt), styles)
+                             .toStdString();
+        request.negativePrompt =
+            app::StylePreset::styledNegative(QString::fromStdString(request.negativePrompt), styles)
+                .toStdString();
+        request.styles.clear();
+        for (const QString& name : app::StylePreset::names(styles))
+            request.styles.push_back(name.toStdString());
+    }
     const app::Settings settings = app::Settings::load();
     request.diffusion = m_panel.diffusionSettings();
     request.diffusion.device = settings.modelDevice.toStdString();

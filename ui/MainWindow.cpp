@@ -15,6 +15,7 @@
 #include "ui/PreferencesDialog.h"
 #include "ui/ProjectsPage.h"
 #include "ui/SafetyPage.h"
+#include "ui/SmartSelectTool.h"
 #include "ui/ToolBox.h"
 
 #include <QCloseEvent>
@@ -56,6 +57,10 @@ MainWindow::MainWindow(app::Document& document, app::EngineClient& client, QWidg
     statusBar()->addPermanentWidget(m_sizeLabel);
     statusBar()->addPermanentWidget(m_zoomLabel);
     m_maskResize = new MaskResizeProgress(document, *statusBar(), this);
+    connect(m_generatePanel, &GeneratePanel::imagePromptFromCanvasRequested, this,
+            &MainWindow::takeImagePromptFromCanvas);
+    connect(&m_tools->smartSelect(), &SmartSelectTool::finished, this,
+            [this](bool, const QString& message) { statusBar()->showMessage(message, 5000); });
     connect(m_canvas, &CanvasView::zoomChanged, this,
             [this](qreal zoom) { m_zoomLabel->setText(tr("%1 %").arg(std::lround(zoom * 100))); });
     connect(m_canvas, &CanvasView::cursorMoved, this,
@@ -83,6 +88,44 @@ MainWindow::~MainWindow() {
 
 bool MainWindow::openFile(const QString& path) {
     return m_files->open(path);
+}
+
+void MainWindow::takeImagePromptFromCanvas(bool activeLayer) {
+    if (m_document.canvasSize().isEmpty())
+        return;
+    if (activeLayer) {
+        const app::Layer* layer = m_document.layerById(m_document.activeLayerId());
+        if (!layer)
+            return;
+        // The layer's painted part: its transparent margin would only dilute the reference.
+        QRect painted;
+        const QImage argb = layer->pixels.convertToFormat(QImage::Format_ARGB32);
+        for (int y = 0; y < argb.height(); ++y) {
+            const auto* row = reinterpret_cast<const QRgb*>(argb.constScanLine(y));
+            for (int x = 0; x < argb.width(); ++x) {
+                if (qAlpha(row[x]) > 0)
+                    painted |= QRect(x, y, 1, 1);
+            }
+        }
+        if (painted.isEmpty()) {
+            statusBar()->showMessage(tr("The active layer is empty."), 5000);
+            return;
+        }
+        m_generatePanel->setImagePrompt(argb.copy(painted));
+        statusBar()->showMessage(tr("The layer \"%1\" is the image prompt.").arg(layer->name), 5000);
+        return;
+    }
+    statusBar()->showMessage(tr("Drag over the part of the picture the fill should look like."));
+    m_tools->pickRegion(m_document.canvasSize(), [this](const QRect& rect) {
+        if (rect.isNull()) {
+            statusBar()->showMessage(tr("No region chosen."), 3000);
+            return;
+        }
+        m_generatePanel->setImagePrompt(m_document.flatten(rect));
+        statusBar()->showMessage(
+            tr("%1×%2 px of the picture are the image prompt.").arg(rect.width()).arg(rect.height()),
+            5000);
+    });
 }
 
 void MainWindow::createDocks() {

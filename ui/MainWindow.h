@@ -54,6 +54,9 @@ private:
     void createDocks();
     void createMenus();
     void askAndResizeMask(bool grow);
+    // "Fill like this": a dragged region of the picture, or the active layer's painted part,
+    // becomes the generate panel's image prompt.
+    void takeImagePromptFromCanvas(bool activeLayer);
     void updateTitle();
 
     app::Document& m_document;

@@ -3,7 +3,9 @@
 #include "ui/CanvasView.h"
 #include "ui/GenerationFrameTool.h"
 #include "ui/MaskBrushTool.h"
+#include "ui/RegionPickTool.h"
 #include "ui/ShapeSelectTool.h"
+#include "ui/SmartSelectTool.h"
 #include "ui/ToolIcons.h"
 
 #include <QAction>
@@ -14,7 +16,9 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QToolBar>
+#include <QToolButton>
 #include <cmath>
+#include <utility>
 
 namespace limner::ui {
 
@@ -25,6 +29,8 @@ ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionPar
     , m_eraser(std::make_unique<MaskBrushTool>(document, MaskBrushTool::Mode::Erase))
     , m_rectangle(std::make_unique<ShapeSelectTool>(document, ShapeSelectTool::Shape::Rectangle))
     , m_lasso(std::make_unique<ShapeSelectTool>(document, ShapeSelectTool::Shape::Lasso))
+    , m_smart(std::make_unique<SmartSelectTool>(document))
+    , m_regionPick(std::make_unique<RegionPickTool>())
     , m_frame(std::make_unique<GenerationFrameTool>(document))
     , m_actionParent(actionParent)
     , m_group(new QActionGroup(this)) {
@@ -35,6 +41,12 @@ ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionPar
                                        QStringLiteral("toolRectangle"));
     m_lassoAction =
         makeToolAction(tr("&Lasso Selection"), QStringLiteral("L"), QStringLiteral("toolLasso"));
+    m_smartAction = makeToolAction(tr("&Smart Selection"), QStringLiteral("S"),
+                                   QStringLiteral("toolSmartSelection"));
+    m_smartAction->setIcon(ToolIcons::smartSelection());
+    m_smartAction->setToolTip(tr("Select an object by dragging a box around it, then click to "
+                                 "correct (Alt+click: not the object); or pick a magic wand or a "
+                                 "colour. Adds to the mask; Alt subtracts (S)"));
     m_frameAction = makeToolAction(tr("Generation &Frame"), QStringLiteral("F"),
                                    QStringLiteral("toolGenerationFrame"));
     m_frameAction->setIcon(GenerationFrameTool::icon());
@@ -77,6 +89,7 @@ ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionPar
     m_hardnessAction = m_optionsBar->addWidget(m_hardness);
     m_subtractAction = m_optionsBar->addWidget(m_subtract);
     createFrameOptions();
+    createSmartSelectOptions();
 
     connect(m_size, qOverload<int>(&QSpinBox::valueChanged), this, [this](int px) {
         m_brush->setDiameter(px);
@@ -91,6 +104,7 @@ ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionPar
     connect(m_subtract, &QCheckBox::toggled, this, [this](bool on) {
         m_rectangle->setSubtract(on);
         m_lasso->setSubtract(on);
+        m_smart->setSubtract(on);
     });
 
     // [ and ] scale the brush by a constant ratio, so small and large brushes feel the same.
@@ -119,7 +133,25 @@ ToolBox::~ToolBox() {
 }
 
 QList<QAction*> ToolBox::toolActions() const {
-    return {m_brushAction, m_eraserAction, m_rectangleAction, m_lassoAction, m_frameAction};
+    return {m_brushAction, m_eraserAction, m_rectangleAction,
+            m_lassoAction, m_smartAction,  m_frameAction};
+}
+
+void ToolBox::pickRegion(const QSize& canvasSize, std::function<void(const QRect&)> done) {
+    m_regionPicked = std::move(done);
+    m_regionPick->setCanvasSize(canvasSize);
+    m_regionPick->disconnect(this);
+    const auto finish = [this](const QRect& rect) {
+        m_regionPick->disconnect(this);
+        if (QAction* chosen = m_group->checkedAction())
+            activate(chosen);
+        if (auto done = std::exchange(m_regionPicked, {}))
+            done(rect);
+    };
+    connect(m_regionPick.get(), &RegionPickTool::picked, this, finish);
+    connect(m_regionPick.get(), &RegionPickTool::abandoned, this, [finish] { finish(QRect()); });
+    m_canvas->setTool(m_regionPick.get());
+    m_canvas->setFocus();
 }
 
 void ToolBox::setBrushDiameter(int px) {
@@ -151,6 +183,8 @@ void ToolBox::activate(QAction* action) {
         m_canvas->setTool(m_rectangle.get());
     else if (action == m_lassoAction)
         m_canvas->setTool(m_lasso.get());
+    else if (action == m_smartAction)
+        m_canvas->setTool(m_smart.get());
     else if (action == m_frameAction) {
         m_frame->ensureFrame();
         m_canvas->setTool(m_frame.get());
@@ -169,6 +203,46 @@ void ToolBox::syncOptions() {
     m_subtractAction->setVisible(!brushLike && !frame);
     for (QAction* option : m_frameOptions)
         option->setVisible(frame);
+    for (QAction* option : m_smartOptions)
+        option->setVisible(m_smartAction->isChecked());
+}
+
+void ToolBox::createSmartSelectOptions() {
+    using Mode = SmartSelectTool::Mode;
+    auto* mode = new QComboBox(m_optionsBar);
+    mode->setObjectName(QStringLiteral("smartSelectMode"));
+    mode->addItem(tr("Object (drag a box)"), int(Mode::Object));
+    mode->addItem(tr("Magic wand (click)"), int(Mode::Wand));
+    mode->addItem(tr("Colour (click)"), int(Mode::Color));
+    auto* tolerance = new QSpinBox(m_optionsBar);
+    tolerance->setObjectName(QStringLiteral("smartSelectTolerance"));
+    tolerance->setRange(0, 255);
+    tolerance->setValue(m_smart->tolerance());
+    tolerance->setToolTip(tr("How far a colour may differ from the one clicked (0–255 per channel)"));
+    auto* global = new QCheckBox(tr("Whole picture"), m_optionsBar);
+    global->setObjectName(QStringLiteral("smartSelectGlobal"));
+    global->setToolTip(tr("Magic wand: every pixel of that colour, not only the connected area"));
+    auto* refine = new QToolButton(m_optionsBar);
+    refine->setObjectName(QStringLiteral("refineEdge"));
+    refine->setText(tr("Refine Edge"));
+    refine->setToolTip(tr("Snap the mask's border to the edges in the picture"));
+    auto* toleranceLabel = new QLabel(tr("  Tolerance "), m_optionsBar);
+    m_smartOptions << m_optionsBar->addWidget(mode) << m_optionsBar->addWidget(toleranceLabel)
+                   << m_optionsBar->addWidget(tolerance) << m_optionsBar->addWidget(global)
+                   << m_optionsBar->addWidget(refine);
+    const auto syncMode = [=] {
+        const Mode chosen = Mode(mode->currentData().toInt());
+        m_smart->setMode(chosen);
+        toleranceLabel->setEnabled(chosen != Mode::Object);
+        tolerance->setEnabled(chosen != Mode::Object);
+        global->setEnabled(chosen == Mode::Wand);
+    };
+    connect(mode, qOverload<int>(&QComboBox::currentIndexChanged), this, syncMode);
+    connect(tolerance, qOverload<int>(&QSpinBox::valueChanged), this,
+            [this](int value) { m_smart->setTolerance(value); });
+    connect(global, &QCheckBox::toggled, this, [this](bool on) { m_smart->setGlobal(on); });
+    connect(refine, &QToolButton::clicked, this, [this] { m_smart->refineMask(); });
+    syncMode();
 }
 
 void ToolBox::createFrameOptions() {

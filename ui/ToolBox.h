@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <functional>
 #include <memory>
 
 class QAction;
@@ -22,6 +23,8 @@ class CanvasView;
 class GenerationFrameTool;
 class MaskBrushTool;
 class ShapeSelectTool;
+class SmartSelectTool;
+class RegionPickTool;
 
 // The mask tools, their actions (B, E, M, L; [ and ] for the brush size) and the tool
 // options bar (size, hardness, add/subtract). Selecting an action hands its tool to the canvas.
@@ -43,12 +46,17 @@ public:
 
     MaskBrushTool& brush() const { return *m_brush; }
     MaskBrushTool& eraser() const { return *m_eraser; }
+    SmartSelectTool& smartSelect() const { return *m_smart; }
+    // Lets the user drag one rectangle on the canvas, then gives the chosen tool back: done gets
+    // the rectangle (canvas pixels), or a null one when the user gave up (Esc, a mere click).
+    void pickRegion(const QSize& canvasSize, std::function<void(const QRect&)> done);
 
     void setBrushDiameter(int px);
     int brushDiameter() const;
 
 private:
     void createFrameOptions();
+    void createSmartSelectOptions();
     QAction* makeToolAction(const QString& text, const QString& shortcut, const QString& objectName);
     void activate(QAction* action);
     void syncOptions();
@@ -58,6 +66,9 @@ private:
     std::unique_ptr<MaskBrushTool> m_eraser;
     std::unique_ptr<ShapeSelectTool> m_rectangle;
     std::unique_ptr<ShapeSelectTool> m_lasso;
+    std::unique_ptr<SmartSelectTool> m_smart;
+    std::unique_ptr<RegionPickTool> m_regionPick;
+    std::function<void(const QRect&)> m_regionPicked;
     std::unique_ptr<GenerationFrameTool> m_frame;
     QWidget* m_actionParent;
     QActionGroup* m_group;
@@ -65,7 +76,9 @@ private:
     QAction* m_eraserAction;
     QAction* m_rectangleAction;
     QAction* m_lassoAction;
+    QAction* m_smartAction;
     QAction* m_frameAction;
+    QList<QAction*> m_smartOptions;
     QList<QAction*> m_frameOptions;
     QList<QAction*> m_brushOptions; // the size and hardness labels
     QToolBar* m_toolsBar;

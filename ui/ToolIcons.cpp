@@ -4,6 +4,7 @@
 #include <QPainterPath>
 #include <QPixmap>
 #include <functional>
+#include <utility>
 
 namespace limner::ui::ToolIcons {
 
@@ -74,6 +75,23 @@ QIcon lassoSelection() {
         p.drawPath(loop);
         p.setPen(QPen(kInk, 2, Qt::SolidLine, Qt::RoundCap));
         p.drawLine(QPointF(8, 20), QPointF(10, 28));
+    });
+}
+
+QIcon smartSelection() {
+    return draw([](QPainter& p) {
+        // A magic wand over a selected blob.
+        p.setBrush(QColor(kMask.red(), kMask.green(), kMask.blue(), 90));
+        p.setPen(QPen(kInk, 2, Qt::DashLine));
+        p.drawEllipse(QRectF(12, 12, 16, 14));
+        p.setPen(QPen(kInk, 3, Qt::SolidLine, Qt::RoundCap));
+        p.drawLine(QPointF(4, 28), QPointF(16, 16));
+        p.setPen(QPen(kInk, 2, Qt::SolidLine, Qt::RoundCap));
+        for (const auto& [a, b] : {std::pair<QPointF, QPointF>{{18, 4}, {18, 9}},
+                                   {{15.5, 6.5}, {20.5, 6.5}},
+                                   {{24, 10}, {27, 10}},
+                                   {{8, 8}, {10, 10}}})
+            p.drawLine(a, b);
     });
 }
 

@@ -10,6 +10,7 @@ QIcon maskBrush();
 QIcon maskEraser();
 QIcon rectangleSelection();
 QIcon lassoSelection();
+QIcon smartSelection();
 } // namespace ToolIcons
 
 } // namespace limner::ui

@@ -356,6 +356,10 @@ std::optional<ProjectSnapshot> OraReader::read(const QByteArray& bytes, const Li
             g.backend = gen.value(QStringLiteral("backend")).toString();
             g.prompt = gen.value(QStringLiteral("prompt")).toString();
             g.consentNote = gen.value(QStringLiteral("consentNote")).toString();
+            for (const QJsonValue& style : gen.value(QStringLiteral("styles")).toArray()) {
+                if (style.isString() && g.styles.size() < 64)
+                    g.styles << style.toString().left(200);
+            }
             g.negativePrompt = gen.value(QStringLiteral("negativePrompt")).toString();
             g.seed = gen.value(QStringLiteral("seed")).toString().toULongLong();
             g.fromTrainedModel = gen.value(QStringLiteral("fromTrainedModel")).toBool(false);

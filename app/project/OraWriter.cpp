@@ -110,7 +110,8 @@ QByteArray OraWriter::toBytes(const ProjectSnapshot& snapshot, QString* errorMes
                                     {QStringLiteral("denoiseGrow"), g.denoiseGrow},
                                     {QStringLiteral("colorRingWidth"), g.colorRingWidth},
                                     {QStringLiteral("histogramMatch"), g.histogramMatch},
-                                    {QStringLiteral("poisson"), g.poisson}});
+                                    {QStringLiteral("poisson"), g.poisson},
+                                    {QStringLiteral("styles"), QJsonArray::fromStringList(g.styles)}});
         }
         if (!g.generated.isNull())
             info.insert(QStringLiteral("generated"),

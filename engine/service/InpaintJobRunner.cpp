@@ -108,6 +108,7 @@ Status InpaintJobRunner::run(const InpaintRequest& request, InpaintResult& resul
     result.backend = m_backend.name();
     result.prompt = request.prompt;
     result.consentNote = request.consentNote;
+    result.styles = request.styles;
     result.targetLayerId = request.targetLayerId;
     result.documentRevision = request.documentRevision;
     result.composite = request.composite;

@@ -76,6 +76,8 @@ struct InpaintRequest {
     // What the user agreed to when the content policy asked (app/policy/GenerationGuard),
     // handed back with the result so the accepted layer records it; empty when nothing was asked.
     std::string consentNote;
+    // The styles whose words the prompts carry (app::StylePreset names), for the record.
+    std::vector<std::string> styles;
 };
 
 struct InpaintCandidate {
@@ -100,9 +102,10 @@ struct InpaintResult {
     int denoiseGrow = 0;  // how far past the mask the fill owned its pixels (caps re-blends)
     int blendFeather = 0; // the settings the candidates' alpha was made with
     int blendGrow = 0;
-    int colorRingWidth = 0;      // px of known pixels colour match sampled around the fill
-    CompositeSettings composite; // the request's settings: colour match, Poisson
-    std::string consentNote;     // the request's, unchanged
+    int colorRingWidth = 0;          // px of known pixels colour match sampled around the fill
+    CompositeSettings composite;     // the request's settings: colour match, Poisson
+    std::string consentNote;         // the request's, unchanged
+    std::vector<std::string> styles; // the request's, unchanged
 };
 
 struct JobProgress {

@@ -183,6 +183,7 @@ Status OutpaintPlanRunner::run(const InpaintRequest& request, InpaintResult& res
     result.backend = m_backend.name();
     result.prompt = request.prompt;
     result.consentNote = request.consentNote;
+    result.styles = request.styles;
     result.targetLayerId = request.targetLayerId;
     result.documentRevision = request.documentRevision;
     result.composite = request.composite;

@@ -50,6 +50,7 @@ void requireSameLayers(const Document& a, const Document& b) {
         CHECK(x.generation.prompt == y.generation.prompt);
         CHECK(x.generation.negativePrompt == y.generation.negativePrompt);
         CHECK(x.generation.seed == y.generation.seed);
+        CHECK(x.generation.styles == y.generation.styles);
         CHECK(x.generation.generated == y.generation.generated);
         CHECK(x.generation.userMask == y.generation.userMask);
     }

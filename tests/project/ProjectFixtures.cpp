@@ -68,6 +68,7 @@ void buildLayeredDocument(limner::app::Document& document) {
     generated.generation.poisson = true;
     generated.generation.backend = QStringLiteral("kandinsky-2-2");
     generated.generation.prompt = QStringLiteral("a red kite");
+    generated.generation.styles = {QStringLiteral("Stained glass"), QStringLiteral("Pop art poster")};
     generated.generation.negativePrompt = QStringLiteral("blurry");
     generated.generation.seed = 18446744073709551557ull; // needs all 64 bits
     // Straight RGBA with colour under zero alpha: the re-blend data must survive unaltered.

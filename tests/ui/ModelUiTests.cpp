@@ -1,3 +1,4 @@
+#include "app/ApplyCandidate.h"
 #include "app/Document.h"
 #include "app/EngineClient.h"
 #include "app/ImageConvert.h"
@@ -23,6 +24,7 @@
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -502,4 +504,68 @@ TEST_CASE("a candidate the model's safety checker flags is blacked out and not a
     CHECK(document.stagingHistory().size() == 1);
     window.generation()->accept(0);
     CHECK(document.layerCount() == layers + 1);
+}
+
+TEST_CASE("style chips add their words to both prompts, are remembered, edited and recorded",
+          "[ui][models][styles]") {
+    if (!app::EngineClient::modelsSupported())
+        return;
+    ScratchSettings scratch;
+    app::Document document;
+    app::EngineClient client;
+    REQUIRE(client.addModel(sdModelFolder()).isEmpty());
+    ui::MainWindow window(document, client);
+    window.resize(1200, 900);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    QImage picture(64, 64, QImage::Format_RGB32);
+    picture.fill(Qt::gray);
+    document.reset(picture);
+    QImage mask = document.mask();
+    mask.fill(255);
+    REQUIRE(document.setMaskRegion(mask, QStringLiteral("all")));
+    ui::GeneratePanel& panel = *window.generatePanel();
+    panel.setBackend(client.models().first().backend);
+    panel.setPrompt(QStringLiteral("a lighthouse"));
+    panel.setNegativePrompt(QStringLiteral("blurry"));
+
+    // The shipped styles are chips; one click switches one on.
+    CHECK(panel.styles() == app::StylePreset::defaults());
+    auto* chip = panel.findChild<QToolButton*>(QStringLiteral("style:Van Gogh oil painting"));
+    REQUIRE(chip);
+    chip->click();
+    saveScreenshot(window, QStringLiteral("style-chips.png"));
+    engine::InpaintRequest request = window.generation()->inpaintRequest();
+    CHECK(
+        QString::fromStdString(request.prompt)
+            .startsWith(QStringLiteral("a lighthouse, oil painting in the style of Vincent van Gogh")));
+    CHECK(request.negativePrompt == "blurry, photograph, smooth, flat colours");
+    CHECK(request.styles == std::vector<std::string>{"Van Gogh oil painting"});
+    CHECK(app::Settings::load().activeStyles == QStringList{QStringLiteral("Van Gogh oil painting")});
+
+    // An edited list (a style added, one removed) is saved and shown.
+    QList<app::StylePreset> edited = panel.styles();
+    edited.removeLast();
+    edited << app::StylePreset{QStringLiteral("Neon"), QStringLiteral("neon lights at night"), {}};
+    panel.setStyles(edited, {QStringLiteral("Neon")});
+    CHECK(panel.findChild<QToolButton*>(QStringLiteral("style:Neon")));
+    request = window.generation()->inpaintRequest();
+    CHECK(request.prompt == "a lighthouse, neon lights at night");
+    CHECK(request.negativePrompt == "blurry");
+    panel.findChild<QToolButton*>(QStringLiteral("style:Neon"))->click(); // off
+    panel.findChild<QToolButton*>(QStringLiteral("style:Neon"))->click(); // on: saves the list
+    CHECK(app::Settings::load().styles == edited);
+
+    // The accepted layer records the styles (and projects keep them: OraRoundTripTests).
+    engine::InpaintResult result;
+    result.region = engine::Rect{0, 0, 8, 8};
+    result.backend = request.backend;
+    result.prompt = request.prompt;
+    result.styles = request.styles;
+    engine::InpaintCandidate candidate;
+    candidate.layer = engine::Image(8, 8, 4);
+    result.candidates.push_back(candidate);
+    const int id = app::applyCandidateAsLayer(document, result, 0);
+    REQUIRE(id >= 0);
+    CHECK(document.layerById(id)->generation.styles == QStringList{QStringLiteral("Neon")});
 }
