@@ -11,12 +11,14 @@
 #include "app/policy/ContentPolicy.h"
 #include "app/policy/GenerationGuard.h"
 #include "engine/imaging/FaceDetector.h"
+#include "engine/imaging/Reblend.h"
 #include "ui/CandidatesPanel.h"
 #include "ui/CanvasView.h"
 #include "ui/GeneratePanel.h"
 #include "ui/GenerationFrameTool.h"
 
 #include <QMessageBox>
+#include <QPainter>
 #include <algorithm>
 
 namespace limner::ui {
@@ -35,6 +37,9 @@ GenerationController::GenerationController(app::Document& document, app::EngineC
     connect(&m_candidates, &CandidatesPanel::previewRequested, this, &GenerationController::preview);
     connect(&m_candidates, &CandidatesPanel::acceptRequested, this, &GenerationController::accept);
     connect(&m_candidates, &CandidatesPanel::discardRequested, this, &GenerationController::discard);
+    connect(&m_candidates, &CandidatesPanel::seamMapToggled, this,
+            [this] { preview(m_candidates.currentIndex()); });
+    connect(&m_candidates, &CandidatesPanel::fixSeamRequested, this, &GenerationController::fixSeam);
     connect(&m_client, &app::EngineClient::progressed, this, &GenerationController::onProgressed);
     connect(&m_client, &app::EngineClient::previewUpdated, this,
             &GenerationController::onPreviewUpdated);
@@ -332,6 +337,7 @@ void GenerationController::onFinished(quint64 jobId, const engine::InpaintResult
         m_candidateImages.append(image);
     }
     m_candidates.setCandidates(m_candidateImages);
+    checkSeams();
     if (flagged > 0) {
         m_panel.showMessage(policyOff ? tr("The model's safety checker flagged %n candidate(s) as "
                                            "possibly NSFW (shown: the content policy is Off).",
@@ -376,9 +382,136 @@ void GenerationController::preview(int index) {
     // (unless an earlier candidate of the job grew it already).
     const bool grown = m_document.canvasSize() != m_job.sourceCanvas;
     const QPoint shift = grown ? QPoint() : m_job.growth.shift();
-    m_canvas.setPreview(m_candidateImages[index],
-                        QPoint(m_result->region.x, m_result->region.y) - shift);
+    QImage shown = m_candidateImages[index];
+    if (m_candidates.showsSeamMap() && index < int(m_seams.size())) {
+        // The seam map: the check's heatmap in red over the candidate.
+        const engine::Image& heat = m_seams[std::size_t(index)].heatmap;
+        QImage red(heat.width, heat.height, QImage::Format_ARGB32);
+        for (int y = 0; y < heat.height; ++y) {
+            auto* row = reinterpret_cast<QRgb*>(red.scanLine(y));
+            for (int x = 0; x < heat.width; ++x)
+                row[x] = qRgba(255, 0, 0, heat.pixel(x, y)[0]);
+        }
+        shown = shown.convertToFormat(QImage::Format_ARGB32);
+        QPainter(&shown).drawImage(0, 0, red);
+    }
+    m_canvas.setPreview(shown, QPoint(m_result->region.x, m_result->region.y) - shift);
     m_canvas.update();
+}
+
+bool GenerationController::seamBase(engine::Image& base) const {
+    // Only an inpaint on the canvas as it was: an outpaint's region lies on the grown canvas.
+    if (!m_result || !m_job.growth.isNull() || m_document.canvasSize() != m_job.sourceCanvas)
+        return false;
+    const engine::Rect& r = m_result->region;
+    base = app::ImageConvert::toEngineRgb(m_document.flatten(QRect(r.x, r.y, r.width, r.height)));
+    return true;
+}
+
+void GenerationController::checkSeams() {
+    m_seams.clear();
+    engine::Image base;
+    if (!seamBase(base)) {
+        m_candidates.setSeamVerdicts({});
+        return;
+    }
+    QVector<CandidatesPanel::SeamVerdict> verdicts;
+    for (const engine::InpaintCandidate& candidate : m_result->candidates) {
+        engine::imaging::SeamReport report;
+        if (!engine::imaging::checkSeam(base, candidate.layer, m_result->userMask, {}, report)) {
+            m_seams.clear();
+            m_candidates.setSeamVerdicts({});
+            return;
+        }
+        verdicts.append({report.visible, QString::fromStdString(report.reason)});
+        m_seams.push_back(std::move(report));
+    }
+    m_candidates.setSeamVerdicts(verdicts);
+}
+
+void GenerationController::fixSeam(int index) {
+    constexpr double kMaxFillChange = 15.0; // mean ΔE inside the mask
+    engine::Image base;
+    if (index < 0 || index >= int(m_seams.size()) || !seamBase(base))
+        return;
+    engine::InpaintCandidate& candidate = m_result->candidates[std::size_t(index)];
+    if (candidate.generated.empty())
+        return;
+    using engine::imaging::ColorMatchMode;
+    engine::imaging::ReblendSettings start;
+    start.blendFeather = std::max(1, m_result->blendFeather);
+    start.blendGrow = m_result->blendGrow;
+    start.denoiseGrow = m_result->denoiseGrow;
+    start.colorRingWidth = m_result->colorRingWidth;
+    start.colorMatch =
+        m_result->composite.colorMatch ? m_result->composite.colorMatchMode : ColorMatchMode::Off;
+    start.poisson = m_result->composite.poisson;
+    start.matchAtEdgeOnly = m_client.modelForBackend(QString::fromStdString(m_result->backend));
+    struct Fix {
+        QString what;
+        engine::imaging::ReblendSettings settings;
+    };
+    std::vector<Fix> fixes;
+    auto wider = start;
+    wider.blendFeather = start.blendFeather * 2;
+    fixes.push_back({tr("a wider feather"), wider});
+    auto colour = start;
+    colour.colorMatch = ColorMatchMode::Statistics;
+    fixes.push_back({tr("colour match"), colour});
+    auto histogram = start;
+    histogram.colorMatch = ColorMatchMode::Histogram;
+    fixes.push_back({tr("histogram match"), histogram});
+    auto poisson = start;
+    poisson.poisson = true;
+    fixes.push_back({tr("Poisson blending"), poisson});
+    auto both = wider;
+    both.colorMatch = ColorMatchMode::Histogram;
+    fixes.push_back({tr("a wider feather with histogram match"), both});
+
+    int best = -1;
+    engine::Image bestLayer;
+    engine::imaging::SeamReport bestReport = m_seams[std::size_t(index)];
+    for (std::size_t i = 0; i < fixes.size(); ++i) {
+        engine::Image layer;
+        engine::imaging::SeamReport report;
+        double changed = 0;
+        if (!engine::imaging::reblendCandidate(candidate.generated, base, m_result->userMask,
+                                               fixes[i].settings, layer) ||
+            !engine::imaging::checkSeam(base, layer, m_result->userMask, {}, report) ||
+            !engine::imaging::fillChange(base, candidate.layer, layer, m_result->userMask, changed))
+            continue;
+        // A fix keeps what was generated: colour match that turns a requested yellow wall blue
+        // hides the seam by undoing the fill.
+        if (changed > kMaxFillChange)
+            continue;
+        const bool better =
+            bestReport.visible && (!report.visible || report.colorStep < bestReport.colorStep);
+        if (better) {
+            best = int(i);
+            bestLayer = std::move(layer);
+            bestReport = std::move(report);
+        }
+        if (!bestReport.visible)
+            break;
+    }
+    if (best < 0) {
+        emit statusMessage(tr("No re-blend makes this seam less visible; try another candidate."));
+        return;
+    }
+    candidate.layer = std::move(bestLayer);
+    m_candidateImages[index] = app::ImageConvert::toLayerPixels(candidate.layer);
+    m_seams[std::size_t(index)] = bestReport;
+    QVector<CandidatesPanel::SeamVerdict> verdicts;
+    for (const auto& report : m_seams)
+        verdicts.append({report.visible, QString::fromStdString(report.reason)});
+    m_candidates.setSeamVerdicts(verdicts);
+    preview(index);
+    emit statusMessage(
+        bestReport.visible
+            ? tr("Re-blended with %1: the seam is weaker (%2 ΔE) but still visible.")
+                  .arg(fixes[std::size_t(best)].what)
+                  .arg(bestReport.colorStep, 0, 'f', 1)
+            : tr("Re-blended with %1: the seam passes.").arg(fixes[std::size_t(best)].what));
 }
 
 void GenerationController::accept(int index) {
@@ -413,6 +546,7 @@ void GenerationController::accept(int index) {
 
 void GenerationController::discard() {
     m_result.reset();
+    m_seams.clear();
     m_candidateImages.clear();
     m_candidates.clear();
     m_canvas.clearPreview();

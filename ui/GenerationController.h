@@ -2,6 +2,7 @@
 
 #include "app/CanvasMargins.h"
 #include "app/OutpaintJob.h"
+#include "engine/imaging/SeamCheck.h"
 #include "engine/service/InpaintRequest.h"
 #include "engine/service/estimate/JobEstimate.h"
 
@@ -86,6 +87,12 @@ private:
     void onFinished(quint64 jobId, const limner::engine::InpaintResult& result);
     void onFailed(quint64 jobId, const QString& message);
     void preview(int index);
+    // The seam check on every candidate of an inpaint (the canvas under them as it is now).
+    void checkSeams();
+    // Tries re-blends of candidate index (wider feather, colour match, histogram match,
+    // Poisson) and keeps the first whose seam passes, or the one with the smallest step.
+    void fixSeam(int index);
+    bool seamBase(engine::Image& base) const;
     void endJob();
     app::OutpaintOptions optionsFromPanel();
     // The content policy's word on a model job (GenerationGuard); false = do not submit. On a
@@ -101,6 +108,7 @@ private:
     quint64 m_jobId = 0;
     std::optional<engine::InpaintResult> m_result;
     QVector<QImage> m_candidateImages;
+    std::vector<engine::imaging::SeamReport> m_seams; // per candidate; empty for outpaints
     GenerationFrameTool* m_frameTool = nullptr;
     app::OutpaintJob m_job; // the running or shown job (request pixels dropped once submitted)
     QRect m_jobFrame;       // its frame in the source canvas's coordinates; null for inpaints

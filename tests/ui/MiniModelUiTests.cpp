@@ -10,6 +10,8 @@
 
 #include <QDir>
 #include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -101,6 +103,20 @@ public:
         REQUIRE(m_window.candidatesPanel()->count() == 1);
         m_window.generation()->accept(0);
         return m_document.flatten().convertToFormat(QImage::Format_RGB32);
+    }
+
+    // Runs the panel's job on picture and mask (seed 5, one candidate) and leaves the candidate
+    // staged.
+    void runWithoutAccepting(const QImage& picture, const QImage& mask, const QString& prompt) {
+        m_document.reset(picture);
+        REQUIRE(m_document.setMaskRegion(mask, QStringLiteral("hole")));
+        panel().setPrompt(prompt);
+        panel().setSeed(5);
+        panel().setCandidateCount(1);
+        QSignalSpy ended(m_window.generation(), &ui::GenerationController::jobEnded);
+        m_window.generation()->generate();
+        REQUIRE(ended.wait(240000));
+        REQUIRE(m_window.candidatesPanel()->count() == 1);
     }
 
     void saveScreenshot(const QString& name) {
@@ -216,4 +232,45 @@ TEST_CASE("with Soft on, the mask's strength sets how much of the picture the fi
               << meanChange(solid) << " where solid\n";
     CHECK(meanChange(faint) < 0.5 * meanChange(solid));
     CHECK(result.copy(0, 0, 256, 40) == picture.copy(0, 0, 256, 40));
+}
+
+TEST_CASE("the candidates show the seam check's verdict, a seam map, and Fix Seam re-blends",
+          "[ui][models][mini][seam]") {
+    if (!app::EngineClient::modelsSupported())
+        return;
+    EditorOnMini editor;
+    // A blue picture and a prompt for another background: the fill's colour meets the blue at
+    // the edge of the hole.
+    QImage picture(256, 192, QImage::Format_RGB32);
+    picture.fill(qRgb(40, 80, 220));
+    QImage mask(picture.size(), QImage::Format_Grayscale8);
+    mask.fill(0);
+    for (int y = 70; y < 120; ++y)
+        std::fill_n(mask.scanLine(y) + 100, 56, uchar(255));
+    editor.runWithoutAccepting(picture, mask, QStringLiteral("on yellow"));
+    auto* list = editor.window().findChild<QListWidget*>(QStringLiteral("candidateList"));
+    REQUIRE(list);
+    REQUIRE(list->count() == 1);
+    const QString verdict = list->item(0)->text();
+    std::cout << "seam check in the editor: \"" << verdict.toStdString() << "\" — "
+              << list->item(0)->toolTip().toStdString() << "\n";
+    CHECK(verdict.contains(QStringLiteral("seam")));
+    auto* seamMap = editor.window().findChild<QPushButton*>(QStringLiteral("seamMapButton"));
+    REQUIRE(seamMap);
+    CHECK(seamMap->isEnabled());
+    seamMap->setChecked(true);
+    editor.saveScreenshot(QStringLiteral("seam-map.png"));
+    auto* fix = editor.window().findChild<QPushButton*>(QStringLiteral("fixSeamButton"));
+    if (verdict.contains(QStringLiteral("visible"))) {
+        REQUIRE(fix->isEnabled());
+        const QString before = list->item(0)->toolTip();
+        fix->click();
+        // The fix re-blended the candidate: its verdict changed (a weaker step, or a pass).
+        CHECK(list->item(0)->toolTip() != before);
+        std::cout << "after Fix Seam: \"" << list->item(0)->text().toStdString() << "\" — "
+                  << list->item(0)->toolTip().toStdString() << "\n";
+        editor.saveScreenshot(QStringLiteral("seam-fixed.png"));
+    } else {
+        CHECK_FALSE(fix->isEnabled());
+    }
 }
