@@ -182,9 +182,27 @@ Status checkSeam(const Image& base, const Image& layer, const Image& userMask,
     // A line sharper than the picture's texture around it.
     cv::Mat band;
     cv::dilate(boundary, band, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * r + 1, 2 * r + 1}));
-    const double own = percentile(gradientOfLightness(labBase), band, 0.9);
-    const double seam = percentile(gradientOfLightness(labComposite), boundary, 0.9);
+    const cv::Mat gradientBase = gradientOfLightness(labBase);
+    const cv::Mat gradientComposite = gradientOfLightness(labComposite);
+    const double own = percentile(gradientBase, band, 0.9);
+    const double seam = percentile(gradientComposite, boundary, 0.9);
     report.edgeRatio = seam / std::max(own, 4.0); // below a Sobel of 4 (on L 0..100) is flat
+
+    // Texture on each side, a little away from the boundary line itself.
+    cv::Mat wide;
+    cv::dilate(boundary, wide, cv::getStructuringElement(cv::MORPH_ELLIPSE, {6 * r + 1, 6 * r + 1}));
+    cv::Mat insideBand, outsideBand;
+    cv::bitwise_and(wide, inside, insideBand);
+    cv::bitwise_and(wide, outsideSide, outsideBand);
+    const double outsideBase = cv::mean(gradientBase, outsideBand)[0];
+    const double insideBase = cv::mean(gradientBase, insideBand)[0];
+    if (outsideBase >= 4.0 && insideBase >= 4.0 && cv::countNonZero(insideBand) > 0 &&
+        cv::countNonZero(outsideBand) > 0) {
+        const double insideComposite = cv::mean(gradientComposite, insideBand)[0];
+        const double outsideComposite = cv::mean(gradientComposite, outsideBand)[0];
+        report.textureRatio = (insideComposite / std::max(outsideComposite, 1e-3)) /
+                              (insideBase / std::max(outsideBase, 1e-3));
+    }
 
     // The heatmap: the excess step on the boundary, widened to be seen.
     cv::Mat heat;
@@ -201,6 +219,10 @@ Status checkSeam(const Image& base, const Image& layer, const Image& userMask,
     if (report.edgeRatio > options.maxEdgeRatio)
         reasons.push_back(figure("an edge %.1f× sharper than the picture's own (limit %.1f)",
                                  report.edgeRatio, options.maxEdgeRatio));
+    if (report.textureRatio < options.minTextureRatio)
+        reasons.push_back(
+            figure("a fill smoother than the picture around it (texture ×%.2f, limit ×%.2f)",
+                   report.textureRatio, options.minTextureRatio));
     if (report.changeOutside > options.maxChangeOutside)
         reasons.push_back(figure("%.1f ΔE of change outside the mask (limit %.1f)",
                                  report.changeOutside, options.maxChangeOutside));

@@ -12,6 +12,7 @@ struct SeamCheckOptions {
     double maxColorStep = 5.0;     // ΔE (CIE76) the seam may add before it counts as visible
     double maxEdgeRatio = 2.5;     // how much sharper than the picture's own edges it may be
     double maxChangeOutside = 8.0; // mean ΔE the layer may add where the user did not mask
+    double minTextureRatio = 0.5;  // how much smoother than its surroundings the fill may be
 };
 
 // What the seam check measured along a fill's blend boundary (where the layer's alpha crosses
@@ -27,6 +28,11 @@ struct SeamReport {
     double edgeRatio = 0;
     // Mean ΔE the layer adds where it covers pixels outside the user's mask (its feather).
     double changeOutside = 0;
+    // The fill's texture against its surroundings' (mean lightness gradient just inside the
+    // boundary over just outside it, in the composite, relative to the same in the picture):
+    // well below 1, a fill blurrier than the picture around it (a smooth patch in grass).
+    // 1 where the picture is too flat around the boundary to tell.
+    double textureRatio = 1;
     bool visible = false;
     std::string reason; // why it is visible, in words with figures; empty when it passes
     // 1 channel, region-sized: how much each boundary pixel's colour step exceeds the picture's

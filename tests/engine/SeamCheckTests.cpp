@@ -152,3 +152,28 @@ TEST_CASE("the seam check refuses mismatched inputs with a message", "[seam]") {
     CHECK(checkSeam(Image(10, 10, 3), Image(10, 10, 4), Image(5, 5, 1), {}, report).code() ==
           Status::Code::BadInput);
 }
+
+TEST_CASE("a fill smoother than the textured picture around it is flagged", "[seam]") {
+    // Grass-like noise; one fill is the same kind of noise, the other a flat average.
+    Image grass(160, 160, 3), other(160, 160, 3);
+    std::uint32_t state = 99;
+    for (std::size_t i = 0; i < grass.bytes.size(); ++i) {
+        state = state * 1664525u + 1013904223u;
+        grass.bytes[i] = static_cast<std::uint8_t>(60 + (state >> 24) % 120);
+        state = state * 1664525u + 1013904223u;
+        other.bytes[i] = static_cast<std::uint8_t>(60 + (state >> 24) % 120);
+    }
+    Image flat = grass;
+    std::fill(flat.bytes.begin(), flat.bytes.end(), std::uint8_t(120));
+    const Image mask = discMask(160, 160, 80, 80, 35);
+    const Image alpha = featherMask(growMask(mask, 3), 3);
+    SeamReport textured, smooth;
+    REQUIRE(checkSeam(grass, layerOf(other, alpha), mask, {}, textured).isOk());
+    REQUIRE(checkSeam(grass, layerOf(flat, alpha), mask, {}, smooth).isOk());
+    std::cout << "seam check texture: same texture ×" << textured.textureRatio << ", flat fill ×"
+              << smooth.textureRatio << " (" << smooth.reason << ")\n";
+    CHECK(textured.textureRatio > 0.8);
+    CHECK(smooth.visible);
+    CHECK(smooth.textureRatio < 0.5);
+    CHECK(smooth.reason.find("smoother") != std::string::npos);
+}
