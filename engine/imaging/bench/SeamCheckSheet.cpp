@@ -5,7 +5,9 @@
 // Limner's blending and without colour match and feather, and "elsewhere" (texture from another
 // part of the photograph) with a hard edge.
 //
-//   limner-seam-check-sheet [OUT.png]    default seam-check-sheet.png; prints a Markdown table
+//   limner-seam-check-sheet [--blind] [OUT.png]
+//       default seam-check-sheet.png; prints a Markdown table. --blind numbers the tiles without
+//       the check's verdict and prints the table to OUT.png.txt instead, for judging first.
 
 #include "engine/imaging/CandidateBlend.h"
 #include "engine/imaging/ClassicalFill.h"
@@ -61,7 +63,18 @@ struct Fill {
 } // namespace
 
 int main(int argc, char** argv) {
-    const std::string out = argc > 1 ? argv[1] : "seam-check-sheet.png";
+    bool blind = false;
+    std::string out = "seam-check-sheet.png";
+    for (int i = 1; i < argc; ++i) {
+        if (std::string(argv[i]) == "--blind")
+            blind = true;
+        else
+            out = argv[i];
+    }
+    if (blind && !std::freopen((out + ".txt").c_str(), "w", stdout)) {
+        std::fprintf(stderr, "cannot write %s.txt\n", out.c_str());
+        return 1;
+    }
     const std::vector<std::string> photos{
         LIMNER_TEST_DATA_DIR "/coffee.png", LIMNER_TEST_DATA_DIR "/chelsea.png",
         LIMNER_SAMPLES_DIR "/astronaut.png", LIMNER_SAMPLES_DIR "/shapes.png"};
@@ -143,9 +156,14 @@ int main(int argc, char** argv) {
             cv::cvtColor(composite(window), bgr, cv::COLOR_RGB2BGR);
             const int col = static_cast<int>(f), row = static_cast<int>(p);
             bgr.copyTo(sheet(cv::Rect(col * kTile, row * (kTile + 24) + 24, bgr.cols, bgr.rows)));
-            cv::putText(sheet, std::to_string(index + 1) + (report.visible ? " visible" : " pass"),
-                        {col * kTile + 4, row * (kTile + 24) + 17}, cv::FONT_HERSHEY_SIMPLEX, 0.5,
-                        report.visible ? cv::Scalar(80, 80, 255) : cv::Scalar(120, 230, 120), 1);
+            const std::string label = std::to_string(index + 1) + (blind            ? ""
+                                                                   : report.visible ? " visible"
+                                                                                    : " pass");
+            const cv::Scalar colour = blind            ? cv::Scalar(230, 230, 230)
+                                      : report.visible ? cv::Scalar(80, 80, 255)
+                                                       : cv::Scalar(120, 230, 120);
+            cv::putText(sheet, label, {col * kTile + 4, row * (kTile + 24) + 17},
+                        cv::FONT_HERSHEY_SIMPLEX, 0.5, colour, 1);
         }
     }
     cv::imwrite(out, sheet);
