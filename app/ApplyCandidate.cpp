@@ -31,7 +31,7 @@ void storeReblendData(GenerationInfo& info, const engine::InpaintResult& result,
 } // namespace
 
 int applyCandidateAsLayer(Document& document, const engine::InpaintResult& result, int candidateIndex,
-                          QString* errorMessage, MaskAfterAccept mask) {
+                          QString* errorMessage, MaskAfterAccept mask, int stagingEntryId) {
     auto fail = [&](const QString& message) {
         if (errorMessage)
             *errorMessage = message;
@@ -73,6 +73,8 @@ int applyCandidateAsLayer(Document& document, const engine::InpaintResult& resul
     layer.generation.backend = QString::fromStdString(result.backend);
     layer.generation.prompt = QString::fromStdString(result.prompt);
     layer.generation.consentNote = QString::fromStdString(result.consentNote);
+    layer.generation.stagingEntryId = stagingEntryId;
+    layer.generation.candidateIndex = candidateIndex;
     for (const std::string& style : result.styles)
         layer.generation.styles << QString::fromStdString(style);
     layer.generation.seed = result.candidates[static_cast<std::size_t>(candidateIndex)].seed;

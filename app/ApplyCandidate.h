@@ -19,10 +19,12 @@ class Document;
 // caller's decision: an older mask or selection does not make the pixels wrong.
 //
 // With MaskAfterAccept::Clear the mask is cleared in the same undo step (what the editor does:
-// the mask overlay would otherwise hide the result that was just accepted).
+// the mask overlay would otherwise hide the result that was just accepted). stagingEntryId:
+// the staging entry holding the same result (its candidates can then be mixed into the layer,
+// CandidateMixer); 0 when none.
 enum class MaskAfterAccept { Keep, Clear };
 int applyCandidateAsLayer(Document& document, const engine::InpaintResult& result, int candidateIndex,
-                          QString* errorMessage = nullptr,
-                          MaskAfterAccept mask = MaskAfterAccept::Keep);
+                          QString* errorMessage = nullptr, MaskAfterAccept mask = MaskAfterAccept::Keep,
+                          int stagingEntryId = 0);
 
 } // namespace limner::app

@@ -39,6 +39,12 @@ struct GenerationInfo {
     QString consentNote;
     // The styles (StylePreset names) whose words the prompt carried.
     QStringList styles;
+    // The candidate mixer: the staging entry and candidate (0-based) the layer was accepted
+    // from (0 / -1 when not from a staged job), and, once other candidates were painted in,
+    // which candidate (1-based) each pixel mostly shows (Grayscale8, the layer's size).
+    int stagingEntryId = 0;
+    int candidateIndex = -1;
+    QImage candidateMap;
 
     bool isValid() const { return !backend.isEmpty(); }
 

@@ -21,7 +21,7 @@ int acceptStagedCandidate(Document& document, int entryId, int candidateIndex, Q
         return applyOutpaintCandidate(document, staged.growth, staged.sourceCanvas, staged.result,
                                       candidateIndex, errorMessage);
     return applyCandidateAsLayer(document, staged.result, candidateIndex, errorMessage,
-                                 MaskAfterAccept::Clear);
+                                 MaskAfterAccept::Clear, staged.id);
 }
 
 OutpaintJob rerunStagedJob(const Document& document, const StagingEntry& entry, QString* errorMessage) {

@@ -323,8 +323,14 @@ void GenerationController::onFinished(quint64 jobId, const engine::InpaintResult
                            [](const engine::InpaintCandidate& c) { return !c.safetyWarning.empty(); }),
             kept.end());
     }
-    if (!staged.candidates.empty())
-        m_document.addStagingEntry(app::makeStagingEntry(m_job, m_jobFrame, m_jobMask, staged));
+    m_stagedEntryId = 0;
+    if (!staged.candidates.empty()) {
+        const int id =
+            m_document.addStagingEntry(app::makeStagingEntry(m_job, m_jobFrame, m_jobMask, staged));
+        // The mixer finds the other candidates there only when none was left out.
+        if (staged.candidates.size() == result.candidates.size())
+            m_stagedEntryId = id;
+    }
     m_candidateImages.clear();
     int flagged = 0;
     for (const engine::InpaintCandidate& candidate : result.candidates) {
@@ -529,7 +535,7 @@ void GenerationController::accept(int index) {
     const bool growing = !m_job.growth.isNull() && m_document.canvasSize() == m_job.sourceCanvas;
     const int layerId = m_job.growth.isNull()
                             ? app::applyCandidateAsLayer(m_document, *m_result, index, &error,
-                                                         app::MaskAfterAccept::Clear)
+                                                         app::MaskAfterAccept::Clear, m_stagedEntryId)
                             : app::applyOutpaintCandidate(m_document, m_job.growth, m_job.sourceCanvas,
                                                           *m_result, index, &error);
     if (layerId < 0) {

@@ -107,6 +107,7 @@ private:
     CanvasView& m_canvas;
     quint64 m_jobId = 0;
     std::optional<engine::InpaintResult> m_result;
+    int m_stagedEntryId = 0; // the staging entry holding m_result whole; 0 when none
     QVector<QImage> m_candidateImages;
     std::vector<engine::imaging::SeamReport> m_seams; // per candidate; empty for outpaints
     GenerationFrameTool* m_frameTool = nullptr;

@@ -3,6 +3,7 @@
 #include "app/Document.h"
 #include "app/Settings.h"
 #include "app/project/Autosave.h"
+#include "ui/CandidateMixerTool.h"
 #include "ui/CandidatesPanel.h"
 #include "ui/CanvasView.h"
 #include "ui/FileController.h"
@@ -59,6 +60,8 @@ MainWindow::MainWindow(app::Document& document, app::EngineClient& client, QWidg
     m_maskResize = new MaskResizeProgress(document, *statusBar(), this);
     connect(m_generatePanel, &GeneratePanel::imagePromptFromCanvasRequested, this,
             &MainWindow::takeImagePromptFromCanvas);
+    connect(&m_tools->mixer(), &CandidateMixerTool::finished, this,
+            [this](bool, const QString& message) { statusBar()->showMessage(message, 5000); });
     connect(&m_tools->smartSelect(), &SmartSelectTool::finished, this,
             [this](bool, const QString& message) { statusBar()->showMessage(message, 5000); });
     connect(m_canvas, &CanvasView::zoomChanged, this,

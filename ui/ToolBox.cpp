@@ -1,5 +1,7 @@
 #include "ui/ToolBox.h"
 
+#include "app/Document.h"
+#include "ui/CandidateMixerTool.h"
 #include "ui/CanvasView.h"
 #include "ui/GenerationFrameTool.h"
 #include "ui/MaskBrushTool.h"
@@ -13,6 +15,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
+#include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
 #include <QToolBar>
@@ -30,6 +33,7 @@ ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionPar
     , m_rectangle(std::make_unique<ShapeSelectTool>(document, ShapeSelectTool::Shape::Rectangle))
     , m_lasso(std::make_unique<ShapeSelectTool>(document, ShapeSelectTool::Shape::Lasso))
     , m_smart(std::make_unique<SmartSelectTool>(document))
+    , m_mixer(std::make_unique<CandidateMixerTool>(document))
     , m_regionPick(std::make_unique<RegionPickTool>())
     , m_frame(std::make_unique<GenerationFrameTool>(document))
     , m_actionParent(actionParent)
@@ -47,6 +51,11 @@ ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionPar
     m_smartAction->setToolTip(tr("Select an object by dragging a box around it, then click to "
                                  "correct (Alt+click: not the object); or pick a magic wand or a "
                                  "colour. Adds to the mask; Alt subtracts (S)"));
+    m_mixerAction = makeToolAction(tr("Candidate Mi&xer"), QStringLiteral("J"),
+                                   QStringLiteral("toolCandidateMixer"));
+    m_mixerAction->setIcon(ToolIcons::candidateMixer());
+    m_mixerAction->setToolTip(tr("Paint parts of another staged candidate into the layer you "
+                                 "accepted from the same job (J)"));
     m_frameAction = makeToolAction(tr("Generation &Frame"), QStringLiteral("F"),
                                    QStringLiteral("toolGenerationFrame"));
     m_frameAction->setIcon(GenerationFrameTool::icon());
@@ -90,10 +99,13 @@ ToolBox::ToolBox(app::Document& document, CanvasView& canvas, QWidget* actionPar
     m_subtractAction = m_optionsBar->addWidget(m_subtract);
     createFrameOptions();
     createSmartSelectOptions();
+    createMixerOptions();
+    connect(&document, &app::Document::activeLayerChanged, this, [this] { refreshMixerCandidates(); });
 
     connect(m_size, qOverload<int>(&QSpinBox::valueChanged), this, [this](int px) {
         m_brush->setDiameter(px);
         m_eraser->setDiameter(px);
+        m_mixer->setDiameter(px);
         m_canvas->update();
     });
     connect(m_hardness, &QSlider::valueChanged, this, [this](int value) {
@@ -133,8 +145,8 @@ ToolBox::~ToolBox() {
 }
 
 QList<QAction*> ToolBox::toolActions() const {
-    return {m_brushAction, m_eraserAction, m_rectangleAction,
-            m_lassoAction, m_smartAction,  m_frameAction};
+    return {m_brushAction, m_eraserAction, m_rectangleAction, m_lassoAction,
+            m_smartAction, m_mixerAction,  m_frameAction};
 }
 
 void ToolBox::pickRegion(const QSize& canvasSize, std::function<void(const QRect&)> done) {
@@ -185,7 +197,10 @@ void ToolBox::activate(QAction* action) {
         m_canvas->setTool(m_lasso.get());
     else if (action == m_smartAction)
         m_canvas->setTool(m_smart.get());
-    else if (action == m_frameAction) {
+    else if (action == m_mixerAction) {
+        refreshMixerCandidates();
+        m_canvas->setTool(m_mixer.get());
+    } else if (action == m_frameAction) {
         m_frame->ensureFrame();
         m_canvas->setTool(m_frame.get());
         m_canvas->update();
@@ -194,7 +209,8 @@ void ToolBox::activate(QAction* action) {
 }
 
 void ToolBox::syncOptions() {
-    const bool brushLike = m_brushAction->isChecked() || m_eraserAction->isChecked();
+    const bool mixer = m_mixerAction->isChecked();
+    const bool brushLike = m_brushAction->isChecked() || m_eraserAction->isChecked() || mixer;
     m_sizeAction->setVisible(brushLike);
     for (QAction* label : m_brushOptions)
         label->setVisible(brushLike);
@@ -205,6 +221,41 @@ void ToolBox::syncOptions() {
         option->setVisible(frame);
     for (QAction* option : m_smartOptions)
         option->setVisible(m_smartAction->isChecked());
+    for (QAction* option : m_mixerOptions)
+        option->setVisible(mixer);
+    // The mixer's brush has its own soft edge: no hardness (its label is the last brush option).
+    m_hardnessAction->setVisible(brushLike && !mixer);
+    m_brushOptions.last()->setVisible(brushLike && !mixer);
+    m_subtractAction->setVisible(!brushLike && !frame);
+}
+
+void ToolBox::createMixerOptions() {
+    auto* candidate = new QComboBox(m_optionsBar);
+    candidate->setObjectName(QStringLiteral("mixerCandidate"));
+    candidate->setToolTip(tr("The staged candidate to paint in"));
+    m_mixerOptions << m_optionsBar->addWidget(new QLabel(tr("  Paint with "), m_optionsBar))
+                   << m_optionsBar->addWidget(candidate);
+    connect(candidate, qOverload<int>(&QComboBox::currentIndexChanged), this, [this, candidate] {
+        if (candidate->currentIndex() >= 0)
+            m_mixer->setCandidate(candidate->currentData().toInt());
+    });
+}
+
+void ToolBox::refreshMixerCandidates() {
+    auto* candidate = m_optionsBar->findChild<QComboBox*>(QStringLiteral("mixerCandidate"));
+    const int count = m_mixer->candidateCount();
+    const int keep = m_mixer->candidate();
+    const QSignalBlocker blocker(candidate);
+    candidate->clear();
+    for (int i = 0; i < count; ++i)
+        candidate->addItem(tr("candidate %1").arg(i + 1), i);
+    candidate->setEnabled(count > 0);
+    if (count == 0)
+        candidate->addItem(tr("(no staged candidates for this layer)"), -1);
+    const int index = std::clamp(keep, 0, std::max(0, count - 1));
+    candidate->setCurrentIndex(index);
+    if (count > 0)
+        m_mixer->setCandidate(index);
 }
 
 void ToolBox::createSmartSelectOptions() {

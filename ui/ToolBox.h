@@ -24,6 +24,7 @@ class GenerationFrameTool;
 class MaskBrushTool;
 class ShapeSelectTool;
 class SmartSelectTool;
+class CandidateMixerTool;
 class RegionPickTool;
 
 // The mask tools, their actions (B, E, M, L; [ and ] for the brush size) and the tool
@@ -47,6 +48,8 @@ public:
     MaskBrushTool& brush() const { return *m_brush; }
     MaskBrushTool& eraser() const { return *m_eraser; }
     SmartSelectTool& smartSelect() const { return *m_smart; }
+    CandidateMixerTool& mixer() const { return *m_mixer; }
+    QAction* mixerAction() const { return m_mixerAction; }
     // Lets the user drag one rectangle on the canvas, then gives the chosen tool back: done gets
     // the rectangle (canvas pixels), or a null one when the user gave up (Esc, a mere click).
     void pickRegion(const QSize& canvasSize, std::function<void(const QRect&)> done);
@@ -57,6 +60,8 @@ public:
 private:
     void createFrameOptions();
     void createSmartSelectOptions();
+    void createMixerOptions();
+    void refreshMixerCandidates();
     QAction* makeToolAction(const QString& text, const QString& shortcut, const QString& objectName);
     void activate(QAction* action);
     void syncOptions();
@@ -67,6 +72,7 @@ private:
     std::unique_ptr<ShapeSelectTool> m_rectangle;
     std::unique_ptr<ShapeSelectTool> m_lasso;
     std::unique_ptr<SmartSelectTool> m_smart;
+    std::unique_ptr<CandidateMixerTool> m_mixer;
     std::unique_ptr<RegionPickTool> m_regionPick;
     std::function<void(const QRect&)> m_regionPicked;
     std::unique_ptr<GenerationFrameTool> m_frame;
@@ -77,6 +83,8 @@ private:
     QAction* m_rectangleAction;
     QAction* m_lassoAction;
     QAction* m_smartAction;
+    QAction* m_mixerAction;
+    QList<QAction*> m_mixerOptions;
     QAction* m_frameAction;
     QList<QAction*> m_smartOptions;
     QList<QAction*> m_frameOptions;

@@ -95,4 +95,20 @@ QIcon smartSelection() {
     });
 }
 
+QIcon candidateMixer() {
+    return draw([](QPainter& p) {
+        // Two candidates side by side and a brush blending one into the other.
+        p.setPen(Qt::NoPen);
+        p.setBrush(QColor(220, 70, 60));
+        p.drawRoundedRect(QRectF(3, 4, 12, 12), 2, 2);
+        p.setBrush(QColor(70, 170, 90));
+        p.drawRoundedRect(QRectF(17, 4, 12, 12), 2, 2);
+        p.setPen(QPen(kInk, 3, Qt::SolidLine, Qt::RoundCap));
+        p.drawLine(QPointF(10, 29), QPointF(20, 19));
+        p.setPen(Qt::NoPen);
+        p.setBrush(QColor(70, 170, 90));
+        p.drawEllipse(QPointF(22, 17), 3.5, 3.5);
+    });
+}
+
 } // namespace limner::ui::ToolIcons

@@ -11,6 +11,7 @@ QIcon maskEraser();
 QIcon rectangleSelection();
 QIcon lassoSelection();
 QIcon smartSelection();
+QIcon candidateMixer();
 } // namespace ToolIcons
 
 } // namespace limner::ui

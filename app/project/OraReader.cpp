@@ -385,6 +385,20 @@ std::optional<ProjectSnapshot> OraReader::read(const QByteArray& bytes, const Li
                     return fail(error);
                 g.userMask = userMask->convertToFormat(QImage::Format_Grayscale8);
             }
+            g.stagingEntryId = std::max(0, gen.value(QStringLiteral("stagingEntryId")).toInt(0));
+            g.candidateIndex = std::clamp(gen.value(QStringLiteral("candidateIndex")).toInt(-1), -1, 63);
+            if (o.contains(QStringLiteral("candidateMap"))) {
+                const std::optional<QImage> map =
+                    decodeEntry(o.value(QStringLiteral("candidateMap")).toString());
+                if (!map)
+                    return fail(error);
+                if (map->size() == layer.pixels.size())
+                    g.candidateMap = map->convertToFormat(QImage::Format_Grayscale8);
+                else
+                    snapshot.warnings << QStringLiteral("the layer '%1' keeps a candidate map of "
+                                                        "the wrong size; it was left out")
+                                             .arg(s.name);
+            }
         }
         // Ids from the file are kept when they are usable; other layers get fresh ones.
         if (layer.id <= 0 || std::find(usedIds.begin(), usedIds.end(), layer.id) != usedIds.end())

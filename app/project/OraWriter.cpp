@@ -111,7 +111,9 @@ QByteArray OraWriter::toBytes(const ProjectSnapshot& snapshot, QString* errorMes
                                     {QStringLiteral("colorRingWidth"), g.colorRingWidth},
                                     {QStringLiteral("histogramMatch"), g.histogramMatch},
                                     {QStringLiteral("poisson"), g.poisson},
-                                    {QStringLiteral("styles"), QJsonArray::fromStringList(g.styles)}});
+                                    {QStringLiteral("styles"), QJsonArray::fromStringList(g.styles)},
+                                    {QStringLiteral("stagingEntryId"), g.stagingEntryId},
+                                    {QStringLiteral("candidateIndex"), g.candidateIndex}});
         }
         if (!g.generated.isNull())
             info.insert(QStringLiteral("generated"),
@@ -119,6 +121,9 @@ QByteArray OraWriter::toBytes(const ProjectSnapshot& snapshot, QString* errorMes
         if (!g.userMask.isNull())
             info.insert(QStringLiteral("userMask"),
                         QStringLiteral("limner/%1-user-mask.png").arg(base));
+        if (!g.candidateMap.isNull())
+            info.insert(QStringLiteral("candidateMap"),
+                        QStringLiteral("limner/%1-candidate-map.png").arg(base));
         layerInfo.append(info);
     }
     zip.addFile(QStringLiteral("stack.xml"), stackXml(snapshot, sources), C::Deflated);
@@ -149,6 +154,11 @@ QByteArray OraWriter::toBytes(const ProjectSnapshot& snapshot, QString* errorMes
                 base + QStringLiteral("-user-mask.png"),
                 encodePng(layer.generation.userMask.convertToFormat(QImage::Format_Grayscale8), speed),
                 C::Stored);
+        if (!layer.generation.candidateMap.isNull())
+            zip.addFile(base + QStringLiteral("-candidate-map.png"),
+                        encodePng(layer.generation.candidateMap.convertToFormat(QImage::Format_Grayscale8),
+                                  speed),
+                        C::Stored);
     }
     QJsonObject project{{QStringLiteral("format"), QStringLiteral("limner-project")},
                         {QStringLiteral("version"), 1},

@@ -51,6 +51,9 @@ void requireSameLayers(const Document& a, const Document& b) {
         CHECK(x.generation.negativePrompt == y.generation.negativePrompt);
         CHECK(x.generation.seed == y.generation.seed);
         CHECK(x.generation.styles == y.generation.styles);
+        CHECK(x.generation.stagingEntryId == y.generation.stagingEntryId);
+        CHECK(x.generation.candidateIndex == y.generation.candidateIndex);
+        CHECK(x.generation.candidateMap == y.generation.candidateMap);
         CHECK(x.generation.generated == y.generation.generated);
         CHECK(x.generation.userMask == y.generation.userMask);
     }

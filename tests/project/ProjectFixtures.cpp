@@ -69,6 +69,11 @@ void buildLayeredDocument(limner::app::Document& document) {
     generated.generation.backend = QStringLiteral("kandinsky-2-2");
     generated.generation.prompt = QStringLiteral("a red kite");
     generated.generation.styles = {QStringLiteral("Stained glass"), QStringLiteral("Pop art poster")};
+    generated.generation.stagingEntryId = 4;
+    generated.generation.candidateIndex = 2;
+    generated.generation.candidateMap = QImage(generated.pixels.size(), QImage::Format_Grayscale8);
+    generated.generation.candidateMap.fill(3);
+    generated.generation.candidateMap.scanLine(1)[1] = 1;
     generated.generation.negativePrompt = QStringLiteral("blurry");
     generated.generation.seed = 18446744073709551557ull; // needs all 64 bits
     // Straight RGBA with colour under zero alpha: the re-blend data must survive unaltered.
