@@ -5,11 +5,38 @@
 #include "app/MixCandidateCommand.h"
 #include "app/StagingEntry.h"
 #include "app/StagingHistory.h"
+#include "engine/imaging/SeamTone.h"
 
 #include <QUndoStack>
 #include <algorithm>
 
 namespace limner::app {
+
+namespace {
+
+// The candidate's pixels with their tone evened out towards the layer where the stroke's soft
+// edge lies over it (SeamTone), so what is painted in flows into the layer instead of changing
+// tone in a step at the stroke's edge: the automatic seam re-blend of a mixer stroke.
+QImage reblended(const engine::Image& candidate, const QImage& layerPixels, const QImage& weights) {
+    engine::Image stroke = candidate;
+    const engine::Image layer = ImageConvert::toEngineRgba(layerPixels);
+    engine::Image final(layer.width, layer.height, 1);
+    for (int y = 0; y < stroke.height; ++y) {
+        const uchar* w = weights.constScanLine(y);
+        for (int x = 0; x < stroke.width; ++x) {
+            stroke.pixel(x, y)[3] = std::min(stroke.pixel(x, y)[3], w[x]);
+            final.pixel(x, y)[0] = layer.pixel(x, y)[3] > 0 ? 255 : 0;
+        }
+    }
+    engine::imaging::evenToneAtSoftEdge(stroke, engine::Rect{0, 0, stroke.width, stroke.height}, layer,
+                                        final, 3.0);
+    for (int y = 0; y < stroke.height; ++y)
+        for (int x = 0; x < stroke.width; ++x)
+            stroke.pixel(x, y)[3] = candidate.pixel(x, y)[3];
+    return ImageConvert::toLayerPixels(stroke).convertToFormat(QImage::Format_ARGB32_Premultiplied);
+}
+
+} // namespace
 
 const StagingEntry* mixableEntry(const Document& document, int layerId) {
     const Layer* layer = document.layerById(layerId);
@@ -42,9 +69,8 @@ bool mixCandidateIntoLayer(Document& document, int layerId, int candidateIndex, 
 
     Layer after = *current;
     QImage pixels = current->pixels.convertToFormat(QImage::Format_ARGB32_Premultiplied);
-    const QImage source =
-        ImageConvert::toLayerPixels(entry->result.candidates[std::size_t(candidateIndex)].layer)
-            .convertToFormat(QImage::Format_ARGB32_Premultiplied);
+    const QImage source = reblended(entry->result.candidates[std::size_t(candidateIndex)].layer,
+                                    current->pixels, weights);
     QImage map = after.generation.candidateMap;
     if (map.size() != pixels.size() || map.format() != QImage::Format_Grayscale8) {
         map = QImage(pixels.size(), QImage::Format_Grayscale8);

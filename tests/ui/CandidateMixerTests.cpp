@@ -18,7 +18,9 @@
 #include <QTest>
 #include <QToolBar>
 #include <QUndoStack>
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <iostream>
 
 using namespace limner;
 
@@ -96,7 +98,9 @@ TEST_CASE("the candidate mixer paints another staged candidate into the accepted
     REQUIRE(layer);
     const QImage pixels = layer->pixels.convertToFormat(QImage::Format_ARGB32);
     // Layer coordinates: the layer sits at (20, 20).
-    CHECK(pixels.pixel(20, 20) == qRgb(30, 200, 30)); // painted: green
+    // Painted: green, its tone evened out towards the red around it by at most 24 levels.
+    CHECK(qGreen(pixels.pixel(20, 20)) >= 176);
+    CHECK(qRed(pixels.pixel(20, 20)) <= 54);
     CHECK(pixels.pixel(70, 20) == qRgb(220, 30, 30)); // far from the stroke: red
     CHECK(pixels.pixel(20, 2) == qRgb(220, 30, 30));  // 18 px above the stroke: red
     const QRgb edge = pixels.pixel(20, 27);           // the soft edge: in between
@@ -134,4 +138,42 @@ TEST_CASE("the candidate mixer refuses what it cannot mix and changes nothing", 
     const int background = document.layers().front().id;
     CHECK_FALSE(app::mixCandidateIntoLayer(document, background, 1, weights, &error));
     CHECK(document.undoStack()->count() == steps);
+}
+
+TEST_CASE("a mixer stroke evens out the tone of what it paints in at its soft edge", "[ui][mixer]") {
+    // Two candidates of one tone but 16 levels apart: painted in, the second meets the first
+    // without a step at the stroke's edge.
+    app::Document document;
+    QImage picture(160, 100, QImage::Format_RGB32);
+    picture.fill(Qt::gray);
+    document.reset(picture);
+    app::StagingEntry entry;
+    entry.candidateCount = 2;
+    entry.backend = QStringLiteral("telea");
+    entry.sourceCanvas = document.canvasSize();
+    entry.result.region = engine::Rect{10, 10, 120, 80};
+    for (std::uint8_t level : {120, 136}) {
+        engine::InpaintCandidate candidate;
+        candidate.layer = solid(120, 80, level, level, level);
+        entry.result.candidates.push_back(candidate);
+    }
+    const int layerId = app::acceptStagedCandidate(document, document.addStagingEntry(entry), 0);
+    REQUIRE(layerId >= 0);
+    // A 64 × 64 stroke with a 6 px soft edge.
+    QImage weights(120, 80, QImage::Format_Grayscale8);
+    weights.fill(0);
+    for (int y = 8; y < 72; ++y)
+        for (int x = 28; x < 92; ++x) {
+            const int d = std::min({x - 28, 91 - x, y - 8, 71 - y}); // 0 at the edge
+            weights.scanLine(y)[x] = uchar(std::min(255, d * 40));
+        }
+    REQUIRE(app::mixCandidateIntoLayer(document, layerId, 1, weights));
+    const QImage pixels = document.layerById(layerId)->pixels.convertToFormat(QImage::Format_ARGB32);
+    // 4 px into the stroke (weight 160) a plain blend would show 130; the re-blend keeps it
+    // closer to the layer's 120 there, while the middle of the stroke shows the painted-in tone.
+    const int edge = qGray(pixels.pixel(60, 12)), middle = qGray(pixels.pixel(60, 40));
+    std::cout << "mixer re-blend: 4 px into the stroke " << edge << " (plain blend 130), middle "
+              << middle << " (candidate 136)\n";
+    CHECK(edge < 127);
+    CHECK(middle >= 134);
 }
