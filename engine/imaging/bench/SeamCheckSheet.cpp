@@ -5,7 +5,8 @@
 // Limner's blending and without colour match and feather, and "elsewhere" (texture from another
 // part of the photograph) with a hard edge.
 //
-//   limner-seam-check-sheet [--blind] [OUT.png]
+//   limner-seam-check-sheet [--blind] [--second-set] [OUT.png]
+//       --second-set puts the hole elsewhere (another 20 fills, for a fresh judgement);
 //       default seam-check-sheet.png; prints a Markdown table. --blind numbers the tiles without
 //       the check's verdict and prints the table to OUT.png.txt instead, for judging first.
 
@@ -63,11 +64,13 @@ struct Fill {
 } // namespace
 
 int main(int argc, char** argv) {
-    bool blind = false;
+    bool blind = false, second = false;
     std::string out = "seam-check-sheet.png";
     for (int i = 1; i < argc; ++i) {
         if (std::string(argv[i]) == "--blind")
             blind = true;
+        else if (std::string(argv[i]) == "--second-set")
+            second = true;
         else
             out = argv[i];
     }
@@ -95,8 +98,10 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "cannot read %s\n", photos[p].c_str());
             return 1;
         }
-        const Image mask = disc(photo.width, photo.height, photo.width * 2 / 5, photo.height / 2,
-                                std::min(photo.width, photo.height) / 10);
+        const Image mask = second ? disc(photo.width, photo.height, photo.width * 3 / 5,
+                                         photo.height * 2 / 5, std::min(photo.width, photo.height) / 8)
+                                  : disc(photo.width, photo.height, photo.width * 2 / 5,
+                                         photo.height / 2, std::min(photo.width, photo.height) / 10);
         RegionPlanOptions options;
         options.blendFeather = -1;
         for (std::size_t f = 0; f < fills.size(); ++f, ++index) {
