@@ -386,7 +386,8 @@ std::optional<ProjectSnapshot> OraReader::read(const QByteArray& bytes, const Li
                 g.userMask = userMask->convertToFormat(QImage::Format_Grayscale8);
             }
             g.stagingEntryId = std::max(0, gen.value(QStringLiteral("stagingEntryId")).toInt(0));
-            g.candidateIndex = std::clamp(gen.value(QStringLiteral("candidateIndex")).toInt(-1), -1, 63);
+            g.candidateIndex =
+                std::clamp(gen.value(QStringLiteral("candidateIndex")).toInt(-1), -1, 63);
             if (o.contains(QStringLiteral("candidateMap"))) {
                 const std::optional<QImage> map =
                     decodeEntry(o.value(QStringLiteral("candidateMap")).toString());

@@ -155,10 +155,11 @@ QByteArray OraWriter::toBytes(const ProjectSnapshot& snapshot, QString* errorMes
                 encodePng(layer.generation.userMask.convertToFormat(QImage::Format_Grayscale8), speed),
                 C::Stored);
         if (!layer.generation.candidateMap.isNull())
-            zip.addFile(base + QStringLiteral("-candidate-map.png"),
-                        encodePng(layer.generation.candidateMap.convertToFormat(QImage::Format_Grayscale8),
-                                  speed),
-                        C::Stored);
+            zip.addFile(
+                base + QStringLiteral("-candidate-map.png"),
+                encodePng(layer.generation.candidateMap.convertToFormat(QImage::Format_Grayscale8),
+                          speed),
+                C::Stored);
     }
     QJsonObject project{{QStringLiteral("format"), QStringLiteral("limner-project")},
                         {QStringLiteral("version"), 1},
