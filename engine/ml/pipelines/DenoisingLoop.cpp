@@ -43,7 +43,11 @@ void DenoisingLoop::setRegion(const at::Tensor& strength, const at::Tensor& know
     m_strength = strength;
     m_known = known;
     m_reimpose = reimpose;
-    m_soft = ((strength > 0) & (strength < 1)).any().item<bool>();
+    m_soft = hasSoftLevels(strength);
+}
+
+bool DenoisingLoop::hasSoftLevels(const at::Tensor& strength) {
+    return ((strength > 0) & (strength < 1)).any().item<bool>();
 }
 
 at::Tensor DenoisingLoop::changeMask() const {
@@ -89,6 +93,8 @@ Status DenoisingLoop::run(const InpaintParameters& p, const InpaintCallbacks& ca
     const at::Tensor keepAtEnd = (m_reimpose == Reimpose::Always || m_soft) && m_known.defined()
                                      ? 1 - changeMask()
                                      : at::Tensor();
+    // A binary map's hole is the same at every step.
+    const at::Tensor binaryHole = m_soft ? at::Tensor() : changeMask();
     for (int i = m_first; i < m_total; ++i) {
         if (callbacks.cancel && callbacks.cancel->load())
             return Status::cancelled();
@@ -96,7 +102,7 @@ Status DenoisingLoop::run(const InpaintParameters& p, const InpaintCallbacks& ca
             m_scheduler->scaleModelInput(guided ? at::cat({latents, latents}) : latents, i);
         const at::Tensor hole =
             m_soft ? freeAt(m_strength, m_thresholds[static_cast<std::size_t>(i - m_first)])
-                   : changeMask();
+                   : binaryHole;
         const at::Tensor prediction = predict(x, deviceTimesteps[i], hole);
         const at::Tensor stepNoise =
             m_scheduler->drawsNoise(i) ? noise.draw(row).to(latents.options()) : at::Tensor();

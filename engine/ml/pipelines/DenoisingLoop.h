@@ -84,6 +84,8 @@ public:
     int firstStep() const { return m_first; }
     int stepCount() const { return m_total - m_first; }
 
+    // True when a strength map has levels strictly between 0 and 1 (one device sync).
+    static bool hasSoftLevels(const at::Tensor& strength);
     // Where a strength map may change at a step whose threshold is given, as a 0/1 map.
     static at::Tensor freeAt(const at::Tensor& strength, double threshold);
     // The threshold of each step to run, (n - 1 - k) / n, and last that of the picture after

@@ -167,7 +167,7 @@ Status StableDiffusionInpaintPipeline::runImpl(const InpaintTensors& in, const I
     const at::Tensor mask = p.softMask ? pixelMask : (pixelMask >= 0.5).to(at::kFloat);
     const at::Tensor maskedImage = image * (p.softMask ? mask <= 0 : mask < 0.5);
     const at::Tensor strength = at::upsample_nearest2d(mask, {h, w}).to(opts);
-    const bool soft = ((strength > 0) & (strength < 1)).any().item<bool>();
+    const bool soft = DenoisingLoop::hasSoftLevels(strength);
     at::Tensor maskedLatents;
     if (nineChannels) {
         const at::Tensor vaeNoise =
