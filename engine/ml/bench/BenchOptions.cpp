@@ -1,5 +1,7 @@
 #include "engine/ml/bench/BenchOptions.h"
 
+#include "engine/ml/nn/CpuCompute.h"
+
 #include <ATen/Context.h>
 #include <set>
 
@@ -20,8 +22,12 @@ bool parseInteger(const std::string& text, std::int64_t minimum, std::int64_t& o
     }
 }
 
+// "auto": what the editor's Auto precision picks on the CPU (JobEstimator): bfloat16 where the
+// CPU computes it natively, float32 elsewhere. On CUDA, parse() turns it into float16.
 bool parseDtype(const std::string& name, c10::ScalarType& out) {
-    if (name == "float32")
+    if (name == "auto")
+        out = CpuCompute::hasFastBfloat16() ? c10::kBFloat16 : c10::kFloat;
+    else if (name == "float32")
         out = c10::kFloat;
     else if (name == "float16")
         out = c10::kHalf;
@@ -86,7 +92,7 @@ Status parseVariants(const std::string& text, std::vector<BenchOptions::Variant>
 const char* BenchOptions::usage() {
     return "usage: limner-bench unet|vae|movq|clip-text|clip-vision|prior --config DIR\n"
            "                   [--height H --width W] [--batch B] [--iters N] [--warmup N]\n"
-           "                   [--device cpu|cuda] [--dtype float32|float16|bfloat16] [--seed S]\n"
+           "                   [--device cpu|cuda] [--dtype auto|float32|float16|bfloat16] [--seed S]\n"
            "                   [--threads T] [--save FILE [--save-dtype float32|float16]]\n"
            "                   [--compare dtype[@T[/B]][:chunked][:plain],...] [--profile]\n"
            "       limner-bench pipeline --model DIR [--size S | --height H --width W] [--steps N]\n"
@@ -106,6 +112,8 @@ const char* BenchOptions::usage() {
            "--threads: libtorch's intra-op threads; default: as the editor's engine runs, the "
            "engine's\n"
            "choice (CpuCompute: every core where threads sleep while waiting; LIMNER_THREADS=N).\n"
+           "--dtype auto: as the editor's Auto precision (bfloat16 where the CPU has AVX-512 BF16\n"
+           "or AMX, float32 on other CPUs, float16 on CUDA); default float32.\n"
            "--compare: variants of one module (dtype[@T[/B]], comma-separated) timed side by\n"
            "side in one run, one call of each in turn; prints each one's median ms/call, CPU\n"
            "seconds per call and its ratio to the first. T: libtorch threads, B: OpenBLAS threads\n"
@@ -145,6 +153,7 @@ Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
         o.iterations = 1;
         o.warmup = 1;
     }
+    bool autoDtype = false;
     for (int i = 2; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--profile") { // the one option without a value
@@ -230,14 +239,18 @@ Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
         } else if (arg == "--compare") {
             s = parseVariants(value, o.compare);
         } else if (arg == "--dtype") {
+            autoDtype = value == "auto";
             if (!parseDtype(value, o.dtype))
-                s = Status::badInput("unknown dtype \"" + value + "\" (float32, float16, bfloat16)");
+                s = Status::badInput("unknown dtype \"" + value +
+                                     "\" (auto, float32, float16, bfloat16)");
         } else {
             s = Status::badInput("unknown option \"" + arg + "\"");
         }
         if (!s)
             return s;
     }
+    if (autoDtype && o.device.is_cuda())
+        o.dtype = c10::kHalf;
     if (o.module == "pipeline" && !o.compare.empty())
         return Status::badInput("--compare times one module's variants; name the module, not pipeline");
     if (o.module == "pipeline" && !o.saveFile.empty())
