@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <system_error>
+#include <unistd.h>
 
 namespace limner::tests {
 
@@ -20,9 +22,29 @@ std::string PipelineTestFolders::parityDir() {
     return std::string(LIMNER_SOURCE_DIR) + "/tests/data/parity";
 }
 
+namespace {
+
+// The folder of this test process, removed when the process ends: each run of the pipeline
+// tests writes several hundred MB of model copies, which must not pile up in /tmp.
+class ProcessScratch {
+public:
+    ProcessScratch()
+        : m_root(fs::temp_directory_path() / ("limner-pipeline-tests-" + std::to_string(::getpid()))) {}
+    ~ProcessScratch() {
+        std::error_code ignored;
+        fs::remove_all(m_root, ignored);
+    }
+    const fs::path& root() const { return m_root; }
+
+private:
+    fs::path m_root;
+};
+
+} // namespace
+
 std::string PipelineTestFolders::scratch(const std::string& name) {
-    const fs::path dir =
-        fs::temp_directory_path() / ("limner-pipeline-tests-" + std::to_string(::getpid())) / name;
+    static const ProcessScratch process;
+    const fs::path dir = process.root() / name;
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir.string();

@@ -11,7 +11,7 @@ public:
     static std::string parityDir(); // $LIMNER_PARITY_DIR or tests/data/parity
     static std::string stableDiffusion() { return parityDir() + "/pipeline_sd_inpaint"; }
     static std::string kandinskyDecoder() { return parityDir() + "/pipeline_kandinsky22_inpaint"; }
-    // A fresh temporary folder (removed at exit is not needed: under the build's temp dir).
+    // A fresh temporary folder; all of them are removed when the test process exits.
     static std::string scratch(const std::string& name);
     // The Kandinsky decoder folder plus a prior (prior_prior/, prior_text_encoder/, …) assembled
     // from the prior, clip_text_with_projection, clip_vision and UnCLIP scheduler fixtures, as
