@@ -22,11 +22,10 @@ bool parseInteger(const std::string& text, std::int64_t minimum, std::int64_t& o
     }
 }
 
-// "auto": what the editor's Auto precision picks on the CPU (JobEstimator): bfloat16 where the
-// CPU computes it natively, float32 elsewhere. On CUDA, parse() turns it into float16.
+// "auto" parses as Undefined until the device is known (resolveAuto).
 bool parseDtype(const std::string& name, c10::ScalarType& out) {
     if (name == "auto")
-        out = CpuCompute::hasFastBfloat16() ? c10::kBFloat16 : c10::kFloat;
+        out = c10::ScalarType::Undefined;
     else if (name == "float32")
         out = c10::kFloat;
     else if (name == "float16")
@@ -36,6 +35,16 @@ bool parseDtype(const std::string& name, c10::ScalarType& out) {
     else
         return false;
     return true;
+}
+
+// What the editor's Auto precision picks (JobEstimator): float16 on CUDA, bfloat16 on a CPU that
+// computes it natively, float32 on other CPUs.
+c10::ScalarType resolveAuto(c10::ScalarType dtype, const c10::Device& device) {
+    if (dtype != c10::ScalarType::Undefined)
+        return dtype;
+    if (device.is_cuda())
+        return c10::kHalf;
+    return CpuCompute::hasFastBfloat16() ? c10::kBFloat16 : c10::kFloat;
 }
 
 // "float32@1/2:chunked:plain,float32,bfloat16": dtype[@threads[/OpenBLAS threads]] and
@@ -153,7 +162,6 @@ Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
         o.iterations = 1;
         o.warmup = 1;
     }
-    bool autoDtype = false;
     for (int i = 2; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--profile") { // the one option without a value
@@ -239,7 +247,6 @@ Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
         } else if (arg == "--compare") {
             s = parseVariants(value, o.compare);
         } else if (arg == "--dtype") {
-            autoDtype = value == "auto";
             if (!parseDtype(value, o.dtype))
                 s = Status::badInput("unknown dtype \"" + value +
                                      "\" (auto, float32, float16, bfloat16)");
@@ -249,8 +256,9 @@ Status BenchOptions::parse(int argc, char** argv, BenchOptions& out) {
         if (!s)
             return s;
     }
-    if (autoDtype && o.device.is_cuda())
-        o.dtype = c10::kHalf;
+    o.dtype = resolveAuto(o.dtype, o.device);
+    for (BenchOptions::Variant& v : o.compare)
+        v.dtype = resolveAuto(v.dtype, o.device);
     if (o.module == "pipeline" && !o.compare.empty())
         return Status::badInput("--compare times one module's variants; name the module, not pipeline");
     if (o.module == "pipeline" && !o.saveFile.empty())
